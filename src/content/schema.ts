@@ -1,0 +1,97 @@
+// The content model: what a publisher may write in data/, validated with zod at build time.
+// Every output (feeds, pages, mails) is rendered from these types and nothing else.
+import { z } from "zod";
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a lowercase slug (a-z, 0-9, single hyphens)");
+
+// RFC 3339 with an explicit offset (Z or ±hh:mm); YAML may hand us a Date already.
+const rfc3339 = z.preprocess(
+  (v) => (v instanceof Date ? v.toISOString() : v),
+  z.iso.datetime({ offset: true, message: "must be an RFC 3339 date-time with an offset, e.g. 2024-10-16T12:00:00Z" }),
+);
+
+// Calendar day (YAML turns 2024-10-17 into a Date at midnight UTC).
+const isoDay = z.preprocess(
+  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
+  z.iso.date({ message: "must be a date like 2024-10-17" }),
+);
+
+const httpUrl = z.url({ protocol: /^https?$/, message: "must be an absolute http(s) URL" });
+
+/** Plain text: any characters, kept literally; the renderers escape them for each format. */
+const text = z.string().trim().min(1, "must not be empty");
+
+export const FigureSchema = z.strictObject({
+  label: text,
+  value: z.number({ message: "must be a number" }).finite(),
+  unit: text.optional(),
+});
+
+export const OutcomeSchema = z.strictObject({
+  id: slug,
+  headline: text,
+  detail: text.optional(),
+  figures: z.array(FigureSchema).optional(),
+});
+
+export const FrontMatterSchema = z
+  .strictObject({
+    title: text,
+    published: rfc3339,
+    updated: rfc3339.optional(),
+    summary: text.refine((s) => !/\n\s*\n/.test(s), "must be one paragraph"),
+    source: z.strictObject({ name: text, url: httpUrl }).optional(),
+    tags: z.array(slug).optional(),
+    event: z
+      .strictObject({ name: text, place: text.optional(), start: isoDay, end: isoDay.optional() })
+      .refine((e) => !e.end || e.end >= e.start, { message: "end must not be before start", path: ["end"] })
+      .optional(),
+    outcomes: z
+      .array(OutcomeSchema)
+      .min(1, "needs at least one outcome")
+      .superRefine((outcomes, ctx) => {
+        const seen = new Set<string>();
+        outcomes.forEach((o, i) => {
+          if (seen.has(o.id))
+            ctx.addIssue({ code: "custom", message: `duplicate outcome id "${o.id}"`, path: [i, "id"] });
+          seen.add(o.id);
+        });
+      }),
+  })
+  .refine((b) => !b.updated || Date.parse(b.updated) >= Date.parse(b.published), {
+    message: "must not be before published",
+    path: ["updated"],
+  });
+
+export const SiteSchema = z.strictObject({
+  title: text,
+  description: text,
+  baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 language tag, e.g. en or en-GB"),
+  publisher: text,
+  postalAddress: text,
+  mailFrom: text,
+  logo: z.string().optional(),
+});
+
+export type Figure = z.infer<typeof FigureSchema>;
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type FrontMatter = z.infer<typeof FrontMatterSchema>;
+export type Site = z.infer<typeof SiteSchema>;
+
+/** A briefing as the Worker sees it: front matter + slug + the body already rendered to safe HTML. */
+export interface Briefing extends FrontMatter {
+  slug: string;
+  /** Sanitised HTML; links are root-relative or absolute, made absolute per request base URL. */
+  bodyHtml: string;
+  tags: string[];
+}
+
+/** Everything the Worker serves, compiled once from data/. */
+export interface Content {
+  site: Site;
+  /** Newest first (published, then slug for a stable order). */
+  briefings: Briefing[];
+  /** Content hash: changes exactly when anything served could change. */
+  version: string;
+}

@@ -1,0 +1,183 @@
+// A format-neutral feed document built from the content model. The RSS, Atom and JSON Feed renderers
+// only serialise it, so all three always carry the same entries, ids, dates and outcomes.
+import type { Briefing, Content, Figure } from "../content/schema.ts";
+import { briefingContentHtml, briefingUrl, outcomeContentHtml, outcomeUrl } from "../render/briefing-html.ts";
+
+export const PAGE_SIZE = 50;
+
+export type FeedFormat = "rss" | "atom" | "json";
+
+export const FEED_FILES: Record<FeedFormat, string> = { rss: "feed.xml", atom: "atom.xml", json: "feed.json" };
+
+export interface OutcomeData {
+  id: string;
+  url: string;
+  headline: string;
+  detail?: string;
+  figures: Figure[];
+}
+
+export interface FeedEntry {
+  /** Stable, absolute; built from slugs only, so a new title never changes it. */
+  id: string;
+  url: string;
+  title: string;
+  /** Plain text. */
+  summary: string;
+  /** HTML with absolute URLs only. */
+  contentHtml: string;
+  published: string;
+  updated: string;
+  tags: string[];
+  briefing: { slug: string; title: string; url: string };
+  outcomes: OutcomeData[];
+}
+
+export interface FeedDocument {
+  title: string;
+  description: string;
+  language: string;
+  author: string;
+  /** The page this feed mirrors (home or a tag page). */
+  homeUrl: string;
+  /** The feed's own URL for page 1, in the requested format; pages add ?page=N. */
+  feedUrl: string;
+  base: string;
+  page: number;
+  lastPage: number;
+  /** Newest entry change across all pages: Last-Modified and the feed's updated date. */
+  updated: string;
+  entries: FeedEntry[];
+  logo?: string;
+}
+
+export type FeedKind = { kind: "briefings"; tag?: string } | { kind: "outcomes" };
+
+export interface FeedRequest {
+  feed: FeedKind;
+  format: FeedFormat;
+  page: number;
+  base: string;
+}
+
+export function pageUrl(doc: Pick<FeedDocument, "feedUrl">, page: number): string {
+  return page > 1 ? `${doc.feedUrl}?page=${page}` : doc.feedUrl;
+}
+
+function outcomeData(briefing: Briefing, base: string): OutcomeData[] {
+  return briefing.outcomes.map((o) => ({
+    id: o.id,
+    url: outcomeUrl(base, briefing.slug, o.id),
+    headline: o.headline,
+    ...(o.detail ? { detail: o.detail } : {}),
+    figures: o.figures ?? [],
+  }));
+}
+
+function briefingEntry(b: Briefing, content: Content, base: string): FeedEntry {
+  const url = briefingUrl(base, b.slug);
+  return {
+    id: url,
+    url,
+    title: b.title,
+    summary: b.summary,
+    contentHtml: briefingContentHtml(b, content.site, base),
+    published: b.published,
+    updated: b.updated ?? b.published,
+    tags: b.tags,
+    briefing: { slug: b.slug, title: b.title, url },
+    outcomes: outcomeData(b, base),
+  };
+}
+
+function outcomeEntries(b: Briefing, content: Content, base: string): FeedEntry[] {
+  const all = outcomeData(b, base);
+  return b.outcomes.map((o, i) => ({
+    id: outcomeUrl(base, b.slug, o.id),
+    url: outcomeUrl(base, b.slug, o.id),
+    title: o.headline,
+    summary: o.detail ?? o.headline,
+    contentHtml: outcomeContentHtml(o, b, content.site, base),
+    published: b.published,
+    updated: b.updated ?? b.published,
+    tags: b.tags,
+    briefing: { slug: b.slug, title: b.title, url: briefingUrl(base, b.slug) },
+    outcomes: [all[i] as OutcomeData],
+  }));
+}
+
+export function tagsOf(content: Content): string[] {
+  return [...new Set(content.briefings.flatMap((b) => b.tags))].sort();
+}
+
+function newest(dates: string[]): string {
+  let max = 0;
+  for (const d of dates) max = Math.max(max, Date.parse(d));
+  return new Date(max).toISOString();
+}
+
+export type FeedResult = { ok: true; doc: FeedDocument } | { ok: false; status: 404; reason: string };
+
+/** Builds the document for one feed page, or says why there is none (unknown tag, page past the end). */
+export function buildFeed(content: Content, req: FeedRequest): FeedResult {
+  const { site } = content;
+  const { feed, base, page } = req;
+  let briefings = content.briefings;
+  let prefix = "";
+  let title = site.title;
+  let description = site.description;
+  let homeUrl = `${base}/`;
+  if (feed.kind === "briefings" && feed.tag !== undefined) {
+    const tag = feed.tag;
+    briefings = briefings.filter((b) => b.tags.includes(tag));
+    if (briefings.length === 0) return { ok: false, status: 404, reason: `no briefings are tagged "${tag}"` };
+    prefix = `/tags/${tag}`;
+    title = `${site.title}: ${tag}`;
+    description = `Briefings tagged ${tag}. ${site.description}`;
+    homeUrl = `${base}/tags/${tag}`;
+  } else if (feed.kind === "outcomes") {
+    prefix = "/outcomes";
+    title = `${site.title}: key outcomes`;
+    description = `Every key outcome, one entry each. ${site.description}`;
+  }
+
+  // Outcome entries are cheap to count without building them all.
+  const total = feed.kind === "outcomes" ? briefings.reduce((n, b) => n + b.outcomes.length, 0) : briefings.length;
+  const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (page > lastPage) return { ok: false, status: 404, reason: `page ${page} is past the last page (${lastPage})` };
+
+  const start = (page - 1) * PAGE_SIZE;
+  let entries: FeedEntry[];
+  if (feed.kind === "outcomes") {
+    entries = [];
+    let seen = 0;
+    for (const b of briefings) {
+      const n = b.outcomes.length;
+      if (seen + n > start) entries.push(...outcomeEntries(b, content, base));
+      seen += n;
+      if (seen >= start + PAGE_SIZE) break;
+    }
+    const skip = start - (seen - entries.length);
+    entries = entries.slice(skip, skip + PAGE_SIZE);
+  } else {
+    entries = briefings.slice(start, start + PAGE_SIZE).map((b) => briefingEntry(b, content, base));
+  }
+
+  return {
+    ok: true,
+    doc: {
+      title,
+      description,
+      language: site.language,
+      author: site.publisher,
+      homeUrl,
+      feedUrl: `${base}${prefix}/${FEED_FILES[req.format]}`,
+      base,
+      page,
+      lastPage,
+      updated: newest(briefings.map((b) => b.updated ?? b.published)),
+      entries,
+      ...(site.logo ? { logo: new URL(site.logo, `${base}/`).href } : {}),
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Rendered documents kept per isolate. Content is compiled into the bundle, so a body can only change
+// with a new deploy (a new version) or another base URL; both are part of the key. That makes every
+// feed request after the first a map lookup, and the ETag a hash computed once per body.
+import type { Context } from "hono";
+import { rfc822 } from "../render/dates.ts";
+
+export interface Rendered {
+  body: string;
+  contentType: string;
+  /** Strong validator: a hash of the exact bytes. */
+  etag: string;
+  /** HTTP date of the newest content in the document (never "now"). */
+  lastModified: string;
+}
+
+export interface RenderInput {
+  body: string;
+  contentType: string;
+  lastModified: string | Date;
+}
+
+/** What a renderer answers when the thing asked for does not exist (unknown tag, page past the end). */
+export interface NotFound {
+  notFound: string;
+}
+
+async function strongEtag(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const b64 = btoa(String.fromCharCode(...new Uint8Array(digest).subarray(0, 18)));
+  return `"${b64.replace(/\+/g, "-").replace(/\//g, "_")}"`;
+}
+
+export class RenderCache {
+  readonly #entries = new Map<string, Rendered | NotFound>();
+  readonly #max: number;
+
+  constructor(max = 512) {
+    this.#max = max;
+  }
+
+  async get(
+    key: string,
+    render: () => RenderInput | NotFound | Promise<RenderInput | NotFound>,
+  ): Promise<Rendered | NotFound> {
+    const hit = this.#entries.get(key);
+    if (hit) return hit;
+    const input = await render();
+    const rendered: Rendered | NotFound =
+      "notFound" in input
+        ? input
+        : {
+            body: input.body,
+            contentType: input.contentType,
+            etag: await strongEtag(input.body),
+            lastModified: rfc822(input.lastModified),
+          };
+    // Oldest first out: Map keeps insertion order. Keeps memory bounded under crawlers walking pages.
+    if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(key, rendered);
+    return rendered;
+  }
+}
+
+/**
+ * Sends a rendered document with its validators. If-None-Match is answered by Hono's etag middleware
+ * (mounted in the app); If-Modified-Since is answered here, and only when no If-None-Match was sent,
+ * as RFC 9110 §13.1.3 asks.
+ */
+export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): Response {
+  const headers = {
+    "Content-Type": doc.contentType,
+    ETag: doc.etag,
+    "Last-Modified": doc.lastModified,
+    "Cache-Control": `public, max-age=${maxAgeSeconds}`,
+  };
+  const since = c.req.header("If-Modified-Since");
+  if (since && !c.req.header("If-None-Match")) {
+    const sinceMs = Date.parse(since);
+    if (!Number.isNaN(sinceMs) && Date.parse(doc.lastModified) <= sinceMs) {
+      return new Response(null, { status: 304, headers });
+    }
+  }
+  return c.body(doc.body, 200, headers);
+}

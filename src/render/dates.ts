@@ -1,0 +1,23 @@
+// Date formats the outputs need, always from the model's dates (never "now", so bodies stay stable).
+
+/** RFC 3339 in UTC without milliseconds, e.g. 2024-10-16T12:00:00Z (Atom, JSON Feed). */
+export function rfc3339(date: string | Date): string {
+  return new Date(date).toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** RFC 822/2822 as RSS 2.0 and HTTP want it, e.g. Wed, 16 Oct 2024 12:00:00 GMT. */
+export function rfc822(date: string | Date): string {
+  return new Date(date).toUTCString();
+}
+
+/** "16 October 2024" for people. */
+export function humanDate(date: string | Date, language: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" }).format(new Date(date));
+}
+
+/** "17–18 October 2024" for an event's days. */
+export function humanDays(start: string, end: string | undefined, language: string): string {
+  const fmt = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
+  if (!end || end === start) return fmt.format(new Date(start));
+  return fmt.formatRange(new Date(start), new Date(end));
+}

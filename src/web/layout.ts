@@ -1,0 +1,73 @@
+// The HTML shell every page shares: feed autodiscovery, stylesheet, header and footer. No JavaScript.
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { Site } from "../content/schema.ts";
+
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export interface FeedLinks {
+  label: string;
+  /** URL prefix: "" for the main feeds, "/tags/x" for a tag. */
+  prefix: string;
+}
+
+export interface PageShell {
+  site: Site;
+  base: string;
+  title: string;
+  description: string;
+  canonicalPath: string;
+  feeds?: FeedLinks;
+  main: Html;
+  cssVersion: string;
+}
+
+export function feedUrls(base: string, prefix: string) {
+  return {
+    rss: `${base}${prefix}/feed.xml`,
+    atom: `${base}${prefix}/atom.xml`,
+    json: `${base}${prefix}/feed.json`,
+  };
+}
+
+function autodiscovery(base: string, feeds: FeedLinks) {
+  const urls = feedUrls(base, feeds.prefix);
+  return html`<link rel="alternate" type="application/rss+xml" title="${feeds.label} (RSS)" href="${urls.rss}">
+<link rel="alternate" type="application/atom+xml" title="${feeds.label} (Atom)" href="${urls.atom}">
+<link rel="alternate" type="application/feed+json" title="${feeds.label} (JSON Feed)" href="${urls.json}">`;
+}
+
+export function page(shell: PageShell): Html {
+  const { site, base } = shell;
+  const feeds = shell.feeds ?? { label: site.title, prefix: "" };
+  const main = feedUrls(base, "");
+  const fullTitle = shell.title === site.title ? site.title : `${shell.title} · ${site.title}`;
+  return html`<!doctype html>
+<html lang="${site.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${fullTitle}</title>
+<meta name="description" content="${shell.description}">
+<link rel="canonical" href="${base}${shell.canonicalPath}">
+<link rel="stylesheet" href="/assets/site.css?v=${shell.cssVersion}">
+${autodiscovery(base, feeds)}
+${feeds.prefix ? autodiscovery(base, { label: site.title, prefix: "" }) : raw("")}
+</head>
+<body>
+<header class="site"><div class="wrap"><a class="brand" href="/">${site.title}</a><p>${site.description}</p></div></header>
+<main class="wrap">
+${shell.main}
+</main>
+<footer class="site"><div class="wrap">
+<ul>
+<li><a href="${main.rss}">RSS</a></li>
+<li><a href="${main.atom}">Atom</a></li>
+<li><a href="${main.json}">JSON Feed</a></li>
+<li><a href="${base}/outcomes/feed.xml">Key outcomes feed</a></li>
+</ul>
+<p>${site.publisher} · ${site.postalAddress}</p>
+</div></footer>
+</body>
+</html>`;
+}

@@ -1,0 +1,37 @@
+// The site's only stylesheet, served from /assets/site.css (the CSP allows no inline style or script).
+export const SITE_CSS = `
+:root { color-scheme: light dark; --fg: #1b1f24; --muted: #5b6470; --bg: #fff; --accent: #0b5cad; --line: #d8dde3; --card: #f5f7f9; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e8ebef; --muted: #a5adb8; --bg: #111418; --accent: #7db4ff; --line: #2c333b; --card: #1a1f25; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 1.05rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+.wrap { max-width: 44rem; margin: 0 auto; padding: 1rem 1.1rem 3rem; }
+a { color: var(--accent); }
+header.site { border-bottom: 1px solid var(--line); margin-bottom: 1.5rem; }
+header.site .wrap { padding-bottom: 0.8rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: baseline; justify-content: space-between; }
+header.site a.brand { font-weight: 700; font-size: 1.3rem; text-decoration: none; color: var(--fg); }
+header.site p { margin: 0; color: var(--muted); font-size: 0.95rem; }
+h1 { font-size: 1.7rem; line-height: 1.25; margin: 0.2rem 0 0.6rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; }
+.meta { color: var(--muted); font-size: 0.92rem; }
+.summary { font-size: 1.12rem; }
+.outcomes { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 0.6rem 1.2rem 0.8rem; }
+.outcomes ol { padding-left: 1.3rem; margin: 0.4rem 0; }
+.outcomes li { margin: 0.45rem 0; }
+.outcomes li:target { outline: 2px solid var(--accent); outline-offset: 4px; border-radius: 2px; }
+.figures { margin: 0.2rem 0 0; padding-left: 1.1rem; color: var(--muted); font-size: 0.95rem; }
+.briefing-list { list-style: none; padding: 0; margin: 0; }
+.briefing-list > li { border-bottom: 1px solid var(--line); padding: 1rem 0; }
+.briefing-list h2 { margin: 0.1rem 0 0.3rem; font-size: 1.2rem; }
+.briefing-list ul { margin: 0.3rem 0 0; padding-left: 1.2rem; }
+.tags { display: flex; flex-wrap: wrap; gap: 0.4rem; padding: 0; list-style: none; margin: 0.6rem 0; }
+.tags a { font-size: 0.85rem; border: 1px solid var(--line); border-radius: 999px; padding: 0.05rem 0.6rem; text-decoration: none; }
+form.subscribe { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.2rem; margin: 1.5rem 0; }
+form.subscribe h2 { margin: 0 0 0.4rem; font-size: 1.1rem; }
+form.subscribe .row { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+form.subscribe input[type=email] { flex: 1 1 14rem; min-width: 0; font: inherit; padding: 0.45rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+fieldset { border: 0; padding: 0; margin: 0.6rem 0 0; display: flex; gap: 1rem; flex-wrap: wrap; }
+button { font: inherit; font-weight: 600; padding: 0.45rem 1rem; border: 0; border-radius: 6px; background: var(--accent); color: #fff; cursor: pointer; }
+footer.site { border-top: 1px solid var(--line); margin-top: 2rem; color: var(--muted); font-size: 0.9rem; }
+footer.site ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; }
+img { max-width: 100%; height: auto; }
+`;
