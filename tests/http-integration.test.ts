@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { atomProblems, jsonFeedProblems, rssProblems } from "./support/feed-rules.ts";
-import { compile, manyBriefings, SEED_SLUG } from "./support/fixtures.ts";
+import { compile, manyBriefings, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 
 const SITE = "http://localhost:8787";
 const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${SITE}${path}`, init));
@@ -78,6 +78,31 @@ describe("feeds served by the Worker", () => {
       headers: { "If-None-Match": '"nope"', "If-Modified-Since": "Wed, 16 Oct 2024 12:00:00 GMT" },
     });
     expect(both.status).toBe(200);
+  });
+
+  it("sends gzip to readers that accept it: same bytes once decompressed, its own ETag, Vary", async () => {
+    // In-process, so the compressed bytes are seen as sent (workerd's fetch would decode them).
+    const app = createApp(compile(SEED_FILE));
+    const env = { SITE_URL: SITE } as Env;
+    const plain = await app.request("/feed.xml", {}, env);
+    const zipped = await app.request("/feed.xml", { headers: { "Accept-Encoding": "gzip, deflate, br" } }, env);
+    expect(zipped.headers.get("Content-Encoding")).toBe("gzip");
+    expect(zipped.headers.get("Vary")).toBe("Accept-Encoding");
+    expect(plain.headers.get("Content-Encoding")).toBeNull();
+    const bytes = new Uint8Array(await zipped.arrayBuffer());
+    const unzipped = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+    const text = await plain.text();
+    expect(unzipped).toBe(text);
+    expect(bytes.length).toBeLessThan(text.length / 2);
+    const zipTag = zipped.headers.get("ETag") as string;
+    expect(zipTag).not.toBe(plain.headers.get("ETag"));
+    const again = await app.request("/feed.xml", { headers: { "Accept-Encoding": "gzip", "If-None-Match": zipTag } }, env);
+    expect(again.status).toBe(304);
+    const refused = await app.request("/feed.xml", { headers: { "Accept-Encoding": "gzip;q=0, identity" } }, env);
+    expect(refused.headers.get("Content-Encoding")).toBeNull();
+    // Through the runtime's HTTP layer a client gets the same document.
+    const viaWorker = await get("/feed.xml", { headers: { "Accept-Encoding": "gzip" } });
+    expect(await viaWorker.text()).toBe(await (await get("/feed.xml")).text());
   });
 
   it("answers HEAD with the GET headers and no body", async () => {

@@ -1,13 +1,15 @@
 // Rendered documents kept per isolate. Content is compiled into the bundle, so a body can only change
 // with a new deploy (a new version) or another base URL; both are part of the key. That makes every
-// feed request after the first a map lookup, and the ETag a hash computed once per body.
+// feed request after the first a map lookup: the ETag and the gzip bytes are computed once per body.
 import type { Context } from "hono";
 import { rfc822 } from "../render/dates.ts";
 
 export interface Rendered {
   body: string;
+  /** The same body gzip-compressed once, for the clients (nearly all feed readers) that accept it. */
+  gzip: Uint8Array;
   contentType: string;
-  /** Strong validator: a hash of the exact bytes. */
+  /** Strong validator: a hash of the exact bytes (the gzip form gets its own, see sendRendered). */
   etag: string;
   /** HTTP date of the newest content in the document (never "now"). */
   lastModified: string;
@@ -30,6 +32,11 @@ async function strongEtag(body: string): Promise<string> {
   return `"${b64.replace(/\+/g, "-").replace(/\//g, "_")}"`;
 }
 
+async function gzip(body: string): Promise<Uint8Array> {
+  const stream = new Blob([body]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 export class RenderCache {
   readonly #entries = new Map<string, Rendered | NotFound>();
   readonly #max: number;
@@ -50,6 +57,7 @@ export class RenderCache {
         ? input
         : {
             body: input.body,
+            gzip: await gzip(input.body),
             contentType: input.contentType,
             etag: await strongEtag(input.body),
             lastModified: rfc822(input.lastModified),
@@ -61,18 +69,30 @@ export class RenderCache {
   }
 }
 
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return (coding === "gzip" || coding === "x-gzip") && (!q || Number(q.slice(2)) > 0);
+  });
+}
+
 /**
- * Sends a rendered document with its validators. If-None-Match is answered by Hono's etag middleware
- * (mounted in the app); If-Modified-Since is answered here, and only when no If-None-Match was sent,
- * as RFC 9110 §13.1.3 asks.
+ * Sends a rendered document with its validators, gzip-compressed when the client accepts it (each
+ * encoding is its own representation, so it has its own strong ETag). If-None-Match is answered by
+ * Hono's etag middleware (mounted in the app); If-Modified-Since is answered here, and only when no
+ * If-None-Match was sent, as RFC 9110 §13.1.3 asks.
  */
 export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): Response {
-  const headers = {
+  const gzipped = acceptsGzip(c.req.header("Accept-Encoding"));
+  const headers = new Headers({
     "Content-Type": doc.contentType,
-    ETag: doc.etag,
+    ETag: gzipped ? doc.etag.replace(/"$/, '.gz"') : doc.etag,
     "Last-Modified": doc.lastModified,
     "Cache-Control": `public, max-age=${maxAgeSeconds}`,
-  };
+    Vary: "Accept-Encoding",
+  });
   const since = c.req.header("If-Modified-Since");
   if (since && !c.req.header("If-None-Match")) {
     const sinceMs = Date.parse(since);
@@ -80,5 +100,8 @@ export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): 
       return new Response(null, { status: 304, headers });
     }
   }
-  return c.body(doc.body, 200, headers);
+  if (!gzipped) return new Response(doc.body, { status: 200, headers });
+  headers.set("Content-Encoding", "gzip");
+  // "manual": the bytes are already compressed; the runtime must send them as they are.
+  return new Response(doc.gzip, { status: 200, headers, encodeBody: "manual" });
 }

@@ -1,0 +1,189 @@
+// npm run bench — measures on this machine, side by side in one run, and writes bench/results.json.
+//
+// Part 1 (feeds): 2,000 generated briefings; request rate of /feed.xml, /atom.xml and /feed.json
+// against the constant /healthz in local workerd (wrangler dev), as ratios from interleaved rounds
+// so machine noise hits both sides alike; the first (uncached) render of each feed; content build
+// time; the deployable bundle's size (gzip of `wrangler deploy --dry-run`).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { stringify } from "yaml";
+
+const root = join(import.meta.dirname, "..");
+const dataDir = join(root, "bench", "data");
+const PORT = 8799;
+const BRIEFINGS = 2000;
+const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+function generateContent(): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(join(dataDir, "briefings"), { recursive: true });
+  writeFileSync(join(dataDir, "site.yaml"), readFileSync(join(root, "data", "site.yaml")));
+  const tags = ["nato", "ukraine", "energy", "cyber", "space", "maritime", "budget", "industry"];
+  for (let i = 0; i < BRIEFINGS; i++) {
+    const front = {
+      title: `Briefing ${i}: ministers agree on item ${i} & <more>`,
+      published: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000 * 13).toISOString(),
+      summary: `A one-paragraph summary of briefing ${i}, long enough to look like a real one. `.repeat(3).trim(),
+      source: { name: "Source", url: `https://example.org/source/${i}` },
+      tags: [tags[i % tags.length], tags[(i * 3 + 1) % tags.length]],
+      outcomes: Array.from({ length: 4 }, (_, k) => ({
+        id: `outcome-${k}`,
+        headline: `Outcome ${k} of briefing ${i}`,
+        detail: `What outcome ${k} means, in one plain line of text.`,
+        ...(k === 0 ? { figures: [{ label: "Amount", value: i * 1.5, unit: "EUR bn" }] } : {}),
+      })),
+    };
+    const body = Array.from({ length: 4 }, (_, p) =>
+      `Paragraph ${p} with a [link](https://example.org/${i}/${p}) and **bold** text. `.repeat(4),
+    ).join("\n\n");
+    writeFileSync(
+      join(dataDir, "briefings", `briefing-${String(i).padStart(4, "0")}.md`),
+      `---\n${stringify(front)}---\n${body}\n`,
+    );
+  }
+}
+
+function buildContent(data?: string): number {
+  const started = performance.now();
+  execFileSync(process.execPath, [join(root, "scripts", "build-content.ts")], {
+    env: { ...process.env, ...(data ? { BRIEFWIRE_DATA: data } : {}) },
+    stdio: "ignore",
+  });
+  return performance.now() - started;
+}
+
+function bundleSize(): { rawKiB: number; gzipKiB: number } {
+  const outdir = join(root, "dist", "bench");
+  rmSync(outdir, { recursive: true, force: true });
+  execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], {
+    env: offlineEnv,
+    stdio: "ignore",
+    cwd: root,
+  });
+  let raw = 0;
+  let gz = 0;
+  for (const name of readdirSync(outdir)) {
+    if (!/\.(m?js|wasm)$/.test(name)) continue;
+    const bytes = readFileSync(join(outdir, name));
+    raw += statSync(join(outdir, name)).size;
+    gz += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { rawKiB: raw / 1024, gzipKiB: gz / 1024 };
+}
+
+async function startWorker(): Promise<ChildProcess> {
+  // The [build] step compiles the benchmark's content because BRIEFWIRE_DATA points at it.
+  const child = spawn("wrangler", ["dev", "--port", String(PORT), "--var", `SITE_URL:http://localhost:${PORT}`], {
+    env: { ...offlineEnv, BRIEFWIRE_DATA: dataDir },
+    cwd: root,
+    stdio: "ignore",
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`http://localhost:${PORT}/healthz`)).ok) return child;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill("SIGTERM");
+  throw new Error("wrangler dev did not start");
+}
+
+async function rate(path: string, acceptGzip = true): Promise<number> {
+  // Feed readers send Accept-Encoding: gzip (Miniflux, NetNewsWire, Feedly all do), so the benchmark does too.
+  const result = await autocannon({
+    url: `http://localhost:${PORT}${path}`,
+    connections: 8,
+    duration: ROUND_SECONDS,
+    headers: acceptGzip ? { "accept-encoding": "gzip" } : {},
+  });
+  if (result.non2xx || result.errors) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+async function main() {
+  const feeds = ["/feed.xml", "/atom.xml", "/feed.json"];
+  console.log(`generating ${BRIEFINGS} briefings…`);
+  generateContent();
+  const buildMs = buildContent(dataDir);
+  const worker = await startWorker();
+  const results: Record<string, unknown> = {};
+  try {
+    // First request of each feed after start: the one that renders (later ones are served from memory).
+    const firstMs: Record<string, number> = {};
+    for (const f of feeds) {
+      const t = performance.now();
+      const res = await fetch(`http://localhost:${PORT}${f}`, { headers: { "accept-encoding": "gzip" } });
+      await res.arrayBuffer();
+      firstMs[f] = performance.now() - t;
+    }
+    await rate("/healthz"); // warm-up
+    const identity = "/feed.xml (no gzip)";
+    const samples: Record<string, number[]> = {
+      "/healthz": [],
+      ...Object.fromEntries(feeds.map((f) => [f, []])),
+      [identity]: [],
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const f of feeds) {
+        samples["/healthz"]!.push(await rate("/healthz"));
+        samples[f]!.push(await rate(f));
+      }
+      // A client that does not accept gzip gets ~200 KB a page: shown for comparison, not a goal.
+      samples["/healthz"]!.push(await rate("/healthz"));
+      samples[identity]!.push(await rate("/feed.xml", false));
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const health = mean(samples["/healthz"]!);
+    results.requests = Object.fromEntries(
+      Object.entries(samples).map(([path, xs]) => [
+        path,
+        {
+          rps: Math.round(mean(xs)),
+          ratioToHealthz: Number((mean(xs) / health).toFixed(3)),
+          firstRequestMs: firstMs[path],
+        },
+      ]),
+    );
+  } finally {
+    worker.kill("SIGTERM");
+    buildContent(); // put the real content back in .generated/
+  }
+  results.contentBuild = { briefings: BRIEFINGS, ms: Math.round(buildMs) };
+  results.bundle = bundleSize();
+  results.machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  results.when = new Date().toISOString();
+  mkdirSync(join(root, "bench"), { recursive: true });
+  writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+  const rows: string[][] = [["measure", "value", "goal"]];
+  for (const [path, r] of Object.entries(
+    results.requests as Record<string, { rps: number; ratioToHealthz: number; firstRequestMs?: number }>,
+  )) {
+    const first = r.firstRequestMs ? `, first ${r.firstRequestMs.toFixed(0)} ms` : "";
+    const goal = path === "/healthz" ? "baseline" : path.includes("no gzip") ? "" : "≥ 0.9×";
+    rows.push([`GET ${path} req/s`, `${r.rps} (${r.ratioToHealthz}× healthz${first})`, goal]);
+  }
+  const b = results.bundle as { rawKiB: number; gzipKiB: number };
+  rows.push([`content build, ${BRIEFINGS} briefings`, `${(results.contentBuild as { ms: number }).ms} ms`, ""]);
+  rows.push([
+    "bundle (wrangler deploy --dry-run)",
+    `${b.rawKiB.toFixed(0)} KiB raw, ${b.gzipKiB.toFixed(0)} KiB gzip`,
+    "",
+  ]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+  console.log("\nwritten: bench/results.json");
+}
+
+await main();
