@@ -96,7 +96,11 @@ describe("feeds served by the Worker", () => {
     expect(bytes.length).toBeLessThan(text.length / 2);
     const zipTag = zipped.headers.get("ETag") as string;
     expect(zipTag).not.toBe(plain.headers.get("ETag"));
-    const again = await app.request("/feed.xml", { headers: { "Accept-Encoding": "gzip", "If-None-Match": zipTag } }, env);
+    const again = await app.request(
+      "/feed.xml",
+      { headers: { "Accept-Encoding": "gzip", "If-None-Match": zipTag } },
+      env,
+    );
     expect(again.status).toBe(304);
     const refused = await app.request("/feed.xml", { headers: { "Accept-Encoding": "gzip;q=0, identity" } }, env);
     expect(refused.headers.get("Content-Encoding")).toBeNull();

@@ -12,6 +12,7 @@ header.site a.brand { font-weight: 700; font-size: 1.3rem; text-decoration: none
 header.site p { margin: 0; color: var(--muted); font-size: 0.95rem; }
 h1 { font-size: 1.7rem; line-height: 1.25; margin: 0.2rem 0 0.6rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; }
+.outcomes h2 { margin-top: 0.5rem; }
 .meta { color: var(--muted); font-size: 0.92rem; }
 .summary { font-size: 1.12rem; }
 .outcomes { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 0.6rem 1.2rem 0.8rem; }
