@@ -1,12 +1,17 @@
 // The Hono application: middleware and routes wired together. Handlers live in src/routes/.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { ConfigError } from "./config.ts";
 import type { Content } from "./content/schema.ts";
+import type { Bindings } from "./env.ts";
 import { RenderCache } from "./http/render-cache.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { feedRoutes } from "./routes/feeds.ts";
+import { outboxRoutes } from "./routes/outbox.ts";
 import { pageRoutes, renderError } from "./routes/pages.ts";
+import { subscriptionRoutes } from "./routes/subscriptions.ts";
 
 export interface AppVariables {
   content: Content;
@@ -15,7 +20,40 @@ export interface AppVariables {
   renders: RenderCache;
 }
 
-export type AppEnv = { Bindings: Env; Variables: AppVariables };
+export type AppEnv = { Bindings: Bindings; Variables: AppVariables };
+
+const SITE_CSP = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "https:", "data:"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+// Feeds are fetched cross-origin by web-based readers, so no Cross-Origin-Resource-Policy.
+const siteHeaders = secureHeaders({ contentSecurityPolicy: SITE_CSP, crossOriginResourcePolicy: false });
+// The outbox page frames each mail's HTML part from this origin.
+const outboxHeaders = secureHeaders({
+  contentSecurityPolicy: { ...SITE_CSP, frameSrc: ["'self'"] },
+  crossOriginResourcePolicy: false,
+});
+// A mail's HTML part: its inline styles may apply; scripts, forms and plugins may not (sandbox).
+const mailPartHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    styleSrc: ["'unsafe-inline'"],
+    imgSrc: ["https:", "data:"],
+    sandbox: [],
+    frameAncestors: ["'self'"],
+  },
+});
+
+const securityHeaders: MiddlewareHandler = (c, next) => {
+  const path = c.req.path;
+  if (/^\/outbox\/[^/]+\/html$/.test(path)) return mailPartHeaders(c, next);
+  if (path === "/outbox") return outboxHeaders(c, next);
+  return siteHeaders(c, next);
+};
 
 export function createApp(content: Content) {
   const renders = new RenderCache();
@@ -27,30 +65,25 @@ export function createApp(content: Content) {
     c.set("renders", renders);
     await next();
   });
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "https:", "data:"],
-        formAction: ["'self'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-      // Feeds are fetched cross-origin by web-based readers.
-      crossOriginResourcePolicy: false,
-    }),
-  );
+  app.use(securityHeaders);
   // Answers If-None-Match from the ETag each cached document carries (see http/render-cache.ts).
   app.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified", "content-type"] }));
 
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", feedRoutes);
   app.route("/", pageRoutes);
+  app.route("/", subscriptionRoutes);
+  app.route("/", outboxRoutes);
+  app.route("/admin", adminRoutes);
 
   app.notFound((c) => renderError(c, 404, "Not found", "There is no page at this address."));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
+    if (err instanceof ConfigError) {
+      // A deployment mistake, not a visitor's: say so in the log, and fail closed.
+      console.error(JSON.stringify({ event: "config-error", message: err.message }));
+      return renderError(c, 503, "Not available", "This part of the site is not configured yet.");
+    }
     console.error(JSON.stringify({ event: "error", path: new URL(c.req.url).pathname, message: err.message }));
     return renderError(c, 500, "Something went wrong", "The error has been logged. Please try again shortly.");
   });

@@ -3,3 +3,11 @@ declare module "*?raw" {
   const text: string;
   export default text;
 }
+
+// Bindings that exist only in the test Worker (vitest.config.ts).
+declare namespace Cloudflare {
+  interface Env {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    RESEND_MOCK_URL: string;
+  }
+}

@@ -20,6 +20,8 @@ export interface PageShell {
   feeds?: FeedLinks;
   main: Html;
   cssVersion: string;
+  /** Pages reached through personal links: kept out of search engines. */
+  noindex?: boolean;
 }
 
 export function feedUrls(base: string, prefix: string) {
@@ -50,6 +52,7 @@ export function page(shell: PageShell): Html {
 <title>${fullTitle}</title>
 <meta name="description" content="${shell.description}">
 <link rel="canonical" href="${base}${shell.canonicalPath}">
+${shell.noindex ? html`<meta name="robots" content="noindex, nofollow">` : raw("")}
 <link rel="stylesheet" href="/assets/site.css?v=${shell.cssVersion}">
 ${autodiscovery(base, feeds)}
 ${feeds.prefix ? autodiscovery(base, { label: site.title, prefix: "" }) : raw("")}

@@ -33,18 +33,27 @@ function outcomeItem(o: Outcome, language: string) {
   return html`<li id="${o.id}"><strong>${o.headline}</strong>${detail}${figures}</li>`;
 }
 
-export function subscribeForm() {
+export interface SubscribeFormState {
+  email?: string;
+  cadence?: "daily" | "weekly";
+  error?: string;
+}
+
+export function subscribeForm(state: SubscribeFormState = {}) {
+  const weekly = state.cadence === "weekly";
+  const error = state.error ? html`<p class="error" id="email-error" role="alert">${state.error}</p>` : raw("");
   return html`<form class="subscribe" method="post" action="/subscribe">
 <h2>Get the key outcomes by email</h2>
 <p class="meta">One short digest when new briefings appear. Confirm by email; leave with one click.</p>
+${error}
 <div class="row">
 <label for="email" hidden>Email address</label>
-<input id="email" name="email" type="email" required autocomplete="email" placeholder="you@example.org" maxlength="254">
+<input id="email" name="email" type="email" required autocomplete="email" placeholder="you@example.org" maxlength="254" value="${state.email ?? ""}"${state.error ? raw(' aria-invalid="true" aria-describedby="email-error"') : raw("")}>
 <button type="submit">Subscribe</button>
 </div>
 <fieldset><legend hidden>How often</legend>
-<label><input type="radio" name="cadence" value="daily" checked> Daily</label>
-<label><input type="radio" name="cadence" value="weekly"> Weekly (Mondays)</label>
+<label><input type="radio" name="cadence" value="daily"${weekly ? raw("") : raw(" checked")}> Daily</label>
+<label><input type="radio" name="cadence" value="weekly"${weekly ? raw(" checked") : raw("")}> Weekly (Mondays)</label>
 </fieldset>
 </form>`;
 }

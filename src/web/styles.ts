@@ -35,4 +35,12 @@ button { font: inherit; font-weight: 600; padding: 0.45rem 1rem; border: 0; bord
 footer.site { border-top: 1px solid var(--line); margin-top: 2rem; color: var(--muted); font-size: 0.9rem; }
 footer.site ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; }
 img { max-width: 100%; height: auto; }
+.error { color: #b3261e; font-weight: 600; }
+.notice { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.2rem; }
+form.inline { display: inline; }
+fieldset.topics { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: 0.3rem 1rem; }
+.outbox-list { list-style: none; padding: 0; }
+.outbox-list li { border-bottom: 1px solid var(--line); padding: 0.6rem 0; }
+iframe.mail { width: 100%; height: 70vh; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+pre.mail-text, pre.headers { white-space: pre-wrap; background: var(--card); padding: 0.8rem; border-radius: 6px; font-size: 0.85rem; }
 `;

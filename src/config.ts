@@ -1,0 +1,36 @@
+// Settings derived from the environment, with the local-mode defaults the contract allows.
+// Local mode = SITE_URL points at this machine; anywhere else the defaults are refused.
+import type { Bindings } from "./env.ts";
+
+/** Fixed key for local development only: tokens signed with it are worthless anywhere else. */
+const DEV_SIGNING_KEY = "briefwire-local-development-signing-key-not-secret";
+export const DEV_ADMIN_TOKEN = "dev-admin-token";
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export function isLocal(env: Pick<Bindings, "SITE_URL">): boolean {
+  try {
+    const host = new URL(env.SITE_URL).hostname;
+    return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+  } catch {
+    return false;
+  }
+}
+
+/** The key links are signed with. A deployed Worker without SIGNING_SECRET refuses to issue or check links. */
+export function signingKey(env: Bindings): string {
+  if (env.SIGNING_SECRET) return env.SIGNING_SECRET;
+  if (isLocal(env)) return DEV_SIGNING_KEY;
+  throw new ConfigError("SIGNING_SECRET is not set: run `wrangler secret put SIGNING_SECRET`");
+}
+
+/** The admin bearer token, or null when none is configured (the admin API then answers 401 to all). */
+export function adminToken(env: Bindings): string | null {
+  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
+  return isLocal(env) ? DEV_ADMIN_TOKEN : null;
+}

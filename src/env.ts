@@ -1,0 +1,19 @@
+// What the Worker is given by the platform: bindings and vars from wrangler.toml (typed by
+// `wrangler types` in worker-configuration.d.ts) plus secrets, which are absent until set with
+// `wrangler secret put` (or in .dev.vars locally).
+export interface Secrets {
+  /** Unset: mail goes to the local outbox (D1) instead of Resend. */
+  RESEND_API_KEY?: string;
+  /** Default https://api.resend.com; tests point it at a local stand-in. */
+  RESEND_BASE_URL?: string;
+  /** whsec_…: verifies Resend's (Svix-signed) webhooks. */
+  RESEND_WEBHOOK_SECRET?: string;
+  /** HMAC key for confirm/unsubscribe/preferences links. */
+  SIGNING_SECRET?: string;
+  /** Bearer token for /admin/*. */
+  ADMIN_TOKEN?: string;
+  /** Sender, e.g. "Briefings <briefings@example.org>"; defaults to data/site.yaml's mailFrom. */
+  MAIL_FROM?: string;
+}
+
+export type Bindings = Env & Secrets;

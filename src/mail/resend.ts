@@ -1,0 +1,69 @@
+// Delivery through Resend's batch endpoint with the official SDK. The SDK never throws on API errors:
+// it returns { data, error, headers }, so every answer is mapped to a SendOutcome here.
+import { Resend } from "resend";
+import type { MailTransport, OutgoingMail, SendOutcome } from "./transport.ts";
+
+export const MAX_BATCH = 100;
+const TIMEOUT_MS = 20_000;
+
+interface ApiError {
+  name?: string;
+  message?: string;
+  statusCode?: number | null;
+}
+
+function retryAfter(headers: Record<string, string> | null, fallback: number): number {
+  const value = Number(headers?.["retry-after"] ?? headers?.["ratelimit-reset"]);
+  return Number.isFinite(value) && value > 0 ? Math.ceil(value) : fallback;
+}
+
+export function classifyError(error: ApiError, headers: Record<string, string> | null): SendOutcome {
+  const name = error.name ?? "";
+  const message = `${name}: ${error.message ?? "no message"}`;
+  const status = error.statusCode ?? null;
+  if (name === "rate_limit_exceeded" || status === 429) {
+    return { ok: false, retry: true, kind: "rate_limited", retryAfterSeconds: retryAfter(headers, 1), message };
+  }
+  if (name === "concurrent_idempotent_requests") {
+    return { ok: false, retry: true, kind: "in_flight", retryAfterSeconds: retryAfter(headers, 2), message };
+  }
+  if (name === "daily_quota_exceeded" || name === "monthly_quota_exceeded") {
+    return { ok: false, retry: false, kind: "quota", message };
+  }
+  if (status === 401 || status === 403 || name === "missing_api_key" || name === "invalid_api_key") {
+    return { ok: false, retry: false, kind: "auth", message };
+  }
+  // No status: the request never got an answer (network, timeout, lost response). 5xx: provider trouble.
+  if (status === null || status >= 500 || name === "application_error" || name === "internal_server_error") {
+    return { ok: false, retry: true, kind: "unavailable", retryAfterSeconds: retryAfter(headers, 5), message };
+  }
+  return { ok: false, retry: false, kind: "rejected", message };
+}
+
+export class ResendTransport implements MailTransport {
+  readonly name = "resend";
+  readonly #client: Resend;
+
+  constructor(apiKey: string, baseUrl?: string) {
+    this.#client = new Resend(apiKey, baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, "") } : undefined);
+  }
+
+  async send(batch: OutgoingMail[], idempotencyKey: string): Promise<SendOutcome> {
+    if (batch.length === 0) return { ok: true, ids: [] };
+    if (batch.length > MAX_BATCH) throw new RangeError(`a batch holds at most ${MAX_BATCH} mails`);
+    const { data, error, headers } = await this.#client.batch.send(
+      batch.map((m) => ({
+        from: m.from,
+        to: [m.to],
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        headers: m.headers,
+        ...(m.tags ? { tags: m.tags } : {}),
+      })),
+      { idempotencyKey, signal: AbortSignal.timeout(TIMEOUT_MS) } as { idempotencyKey: string },
+    );
+    if (error) return classifyError(error as ApiError, headers);
+    return { ok: true, ids: (data?.data ?? []).map((d) => d.id) };
+  }
+}

@@ -1,0 +1,45 @@
+// The one small interface between the product and whoever delivers mail. Resend and the local outbox
+// implement it; which one is active is decided once, in createTransport(), from the environment.
+import type { Bindings } from "../env.ts";
+import { OutboxTransport } from "./outbox.ts";
+import { ResendTransport } from "./resend.ts";
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  tags?: { name: string; value: string }[];
+}
+
+/** What happened to a batch, in terms the caller can act on. */
+export type SendOutcome =
+  | { ok: true; ids: string[] }
+  | {
+      ok: false;
+      retry: true;
+      /** rate_limited: over the provider's rate; unavailable: 5xx/timeout/lost answer; in_flight: the same idempotency key is still being processed. */
+      kind: "rate_limited" | "unavailable" | "in_flight";
+      retryAfterSeconds: number;
+      message: string;
+    }
+  | {
+      ok: false;
+      retry: false;
+      /** rejected: the provider refused the content (validation); quota: daily/monthly quota; auth: bad key. */
+      kind: "rejected" | "quota" | "auth";
+      message: string;
+    };
+
+export interface MailTransport {
+  readonly name: "resend" | "outbox";
+  /** Sends up to 100 mails as one call. The same key with the same batch must never deliver twice. */
+  send(batch: OutgoingMail[], idempotencyKey: string): Promise<SendOutcome>;
+}
+
+export function createTransport(env: Bindings): MailTransport {
+  if (env.RESEND_API_KEY) return new ResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL);
+  return new OutboxTransport(env.DB);
+}

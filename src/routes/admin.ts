@@ -1,0 +1,96 @@
+// The publisher's API under /admin, behind `Authorization: Bearer <ADMIN_TOKEN>`.
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../app.ts";
+import { adminToken } from "../config.ts";
+import { rejectOtherMethods } from "../http/methods.ts";
+import { problem } from "../http/problem.ts";
+import { mediaType } from "../http/request.ts";
+import { importRows, parseImport } from "../subscriptions/csv-import.ts";
+import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
+
+export const adminRoutes = new Hono<AppEnv>();
+
+const encoder = new TextEncoder();
+
+async function digest(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/** Constant-time check of the bearer token (hashes first, so lengths leak nothing either). */
+export async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
+  const expected = adminToken(c.env);
+  const header = c.req.header("Authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!expected || !match) return false;
+  const [a, b] = await Promise.all([digest(match[1] as string), digest(expected)]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+adminRoutes.use(async (c, next) => {
+  if (!(await isAdmin(c))) {
+    const res = problem(c, 401, "Unauthorized", [{ field: "Authorization", reason: "must be Bearer <ADMIN_TOKEN>" }]);
+    res.headers.set("WWW-Authenticate", 'Bearer realm="briefwire admin"');
+    return res;
+  }
+  await next();
+  c.header("Cache-Control", "no-store");
+});
+
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+adminRoutes.post(
+  "/subscribers/import",
+  bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: (c) => problem(c, 413, "Request body too large", [{ field: "body", reason: "must be at most 64 MiB" }]),
+  }),
+  async (c) => {
+    const type = mediaType(c);
+    if (type !== "text/csv" && type !== "text/plain") {
+      return problem(c, 415, "Unsupported media type", [{ field: "Content-Type", reason: "must be text/csv" }]);
+    }
+    const parsed = parseImport(await c.req.text());
+    if (!parsed.ok) return problem(c, 400, "Invalid CSV", [{ field: "header", reason: parsed.reason }]);
+    const result = await importRows(c.env.DB, parsed.rows);
+    console.log(
+      JSON.stringify({
+        event: "import",
+        added: result.added,
+        updated: result.updated,
+        invalid: parsed.invalid.length,
+        skipped: result.skipped.length,
+      }),
+    );
+    return c.json({ added: result.added, updated: result.updated, invalid: parsed.invalid, skipped: result.skipped });
+  },
+);
+
+adminRoutes.get("/subscribers.csv", (c) => {
+  const db = c.env.DB;
+  let afterId = 0;
+  let started = false;
+  // Streamed page by page, so the export of a large list never sits in memory at once.
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(`${EXPORT_HEADER}\r\n`));
+      }
+      const rows = await exportPage(db, afterId, 1000);
+      if (rows.length === 0) return controller.close();
+      afterId = rows[rows.length - 1]?.id as number;
+      controller.enqueue(encoder.encode(rows.map((r) => `${exportLine(r)}\r\n`).join("")));
+    },
+  });
+  return c.body(stream, 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": 'attachment; filename="subscribers.csv"',
+  });
+});
+
+adminRoutes.get("/stats", async (c) => c.json(await subscriberStats(c.env.DB)));
+
+rejectOtherMethods(adminRoutes, "/subscribers/import", ["POST"]);
+rejectOtherMethods(adminRoutes, "/subscribers.csv", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/stats", ["GET", "HEAD"]);

@@ -1,0 +1,286 @@
+// Subscription routes: /subscribe, /confirm/:token, /unsubscribe/:token, /preferences/:token.
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { signingKey } from "../config.ts";
+import { tagsOf } from "../feeds/document.ts";
+import { rejectOtherMethods } from "../http/methods.ts";
+import { type FieldError, problem } from "../http/problem.ts";
+import { afterResponse, mediaType, requestMeta } from "../http/request.ts";
+import { createTransport } from "../mail/transport.ts";
+import { parseAddress } from "../subscriptions/address.ts";
+import {
+  checkLink,
+  confirm,
+  linkFor,
+  requestSubscription,
+  type SubscriptionDeps,
+  savePreferences,
+  unsubscribe,
+} from "../subscriptions/service.ts";
+import type { Cadence, Subscriber } from "../subscriptions/store.ts";
+import type { Html } from "../web/layout.ts";
+import {
+  checkInboxPage,
+  confirmedPage,
+  confirmPage,
+  linkProblemPage,
+  preferencesPage,
+  subscribeErrorPage,
+  tooManyTriesPage,
+  unsubscribedPage,
+  unsubscribePage,
+} from "../web/subscription-pages.ts";
+
+export const subscriptionRoutes = new Hono<AppEnv>();
+
+export function subscriptionDeps(c: Context<AppEnv>): SubscriptionDeps {
+  const content = c.get("content");
+  const base = c.get("base");
+  return {
+    db: c.env.DB,
+    transport: createTransport(c.env),
+    signingKey: signingKey(c.env),
+    mail: { content, base, from: c.env.MAIL_FROM || content.site.mailFrom },
+  };
+}
+
+const ctx = (c: Context<AppEnv>) => ({ content: c.get("content"), base: c.get("base") });
+
+async function htmlPage(c: Context, body: Html, status: ContentfulStatusCode = 200) {
+  return c.body(String(await body), status, {
+    "Content-Type": "text/html; charset=utf-8",
+    // Personal pages: never cached, never stored by shared caches.
+    "Cache-Control": "no-store",
+  });
+}
+
+const MAX_BODY = 16 * 1024;
+const tooLarge = bodyLimit({
+  maxSize: MAX_BODY,
+  onError: (c) =>
+    problem(c, 413, "Request body too large", [{ field: "body", reason: `must be at most ${MAX_BODY} bytes` }]),
+});
+
+const SubscribeSchema = z.object({
+  email: z.string({ error: "is required" }).max(320, "is too long"),
+  cadence: z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' }).optional(),
+  tags: z
+    .array(z.string().max(64, "is too long"), { error: "must be a list of topics" })
+    .max(50, "has too many topics")
+    .optional(),
+});
+
+type SubscribeRequest = z.infer<typeof SubscribeSchema>;
+
+/** Reads the subscribe body as JSON or a form, or says why it can't. */
+async function readSubscribeBody(c: Context): Promise<{ json: boolean; data: unknown } | { error: Response }> {
+  const type = mediaType(c);
+  if (type === "application/json") {
+    try {
+      return { json: true, data: await c.req.json() };
+    } catch {
+      return { error: problem(c, 400, "Invalid request", [{ field: "body", reason: "is not valid JSON" }]) };
+    }
+  }
+  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
+    const form = await c.req.parseBody({ all: true });
+    const tags = form.tags === undefined ? undefined : [form.tags].flat().filter((t) => t !== "");
+    const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+    return {
+      json: false,
+      data: {
+        ...(form.email !== undefined ? { email: one(form.email) } : {}),
+        ...(form.cadence !== undefined && form.cadence !== "" ? { cadence: one(form.cadence) } : {}),
+        ...(tags?.length ? { tags } : {}),
+      },
+    };
+  }
+  return {
+    error: problem(c, 415, "Unsupported media type", [
+      {
+        field: "Content-Type",
+        reason: "must be application/json, application/x-www-form-urlencoded or multipart/form-data",
+      },
+    ]),
+  };
+}
+
+function validateSubscribe(
+  data: unknown,
+  knownTags: string[],
+): { ok: true; req: SubscribeRequest; email: string; normalized: string } | { ok: false; errors: FieldError[] } {
+  const parsed = SubscribeSchema.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "body", reason: i.message })),
+    };
+  }
+  const address = parseAddress(parsed.data.email);
+  const errors: FieldError[] = address.ok ? [] : [{ field: "email", reason: address.reason }];
+  (parsed.data.tags ?? []).forEach((tag, i) => {
+    if (!knownTags.includes(tag)) errors.push({ field: `tags.${i}`, reason: "is not a topic of this site" });
+  });
+  if (!address.ok || errors.length) return { ok: false, errors };
+  return { ok: true, req: parsed.data, email: address.email, normalized: address.normalized };
+}
+
+subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
+  const meta = requestMeta(c);
+  const body = await readSubscribeBody(c);
+  if ("error" in body) return body.error;
+  const tooMany = (json: boolean) =>
+    json
+      ? problem(c, 429, "Too many tries", [{ field: "email", reason: "too many subscribe requests; wait a minute" }])
+      : htmlPage(c, tooManyTriesPage(ctx(c)), 429);
+
+  if (!(await c.env.SUBSCRIBE_BY_CLIENT.limit({ key: meta.ip ?? "unknown" })).success) {
+    const res = await tooMany(body.json);
+    res.headers.set("Retry-After", "60");
+    return res;
+  }
+  const checked = validateSubscribe(body.data, tagsOf(c.get("content")));
+  if (!checked.ok) {
+    if (body.json) return problem(c, 400, "Invalid request", checked.errors);
+    const data = body.data as { email?: unknown; cadence?: unknown };
+    const state = {
+      email: typeof data.email === "string" ? data.email.slice(0, 320) : "",
+      cadence: data.cadence === "weekly" ? ("weekly" as const) : ("daily" as const),
+      error: checked.errors
+        .map((e) => (e.field === "email" ? `The address ${e.reason}.` : `${e.field} ${e.reason}.`))
+        .join(" "),
+    };
+    return htmlPage(c, subscribeErrorPage(ctx(c), state), 400);
+  }
+  if (!(await c.env.SUBSCRIBE_BY_ADDRESS.limit({ key: checked.normalized })).success) {
+    const res = await tooMany(body.json);
+    res.headers.set("Retry-After", "60");
+    return res;
+  }
+  const deps = subscriptionDeps(c);
+  await afterResponse(
+    c,
+    requestSubscription(deps, {
+      email: checked.email,
+      normalized: checked.normalized,
+      cadence: checked.req.cadence ?? "daily",
+      topics: [...new Set(checked.req.tags ?? [])],
+      source: body.json ? "api" : "form",
+      meta,
+    }),
+  );
+  // Identical for new, pending, confirmed and unsubscribed addresses: nothing to enumerate.
+  if (body.json) return c.json({ status: "pending" }, 202);
+  return htmlPage(c, checkInboxPage(ctx(c)));
+});
+
+const LINK_PROBLEM_STATUS = { invalid: 404, unknown: 404, expired: 410, stale: 410 } as const;
+
+function linkProblem(c: Context<AppEnv>, problemKind: keyof typeof LINK_PROBLEM_STATUS) {
+  return htmlPage(c, linkProblemPage(ctx(c), problemKind), LINK_PROBLEM_STATUS[problemKind]);
+}
+
+subscriptionRoutes.get("/confirm/:token", async (c) => {
+  const deps = subscriptionDeps(c);
+  const link = await checkLink(deps, c.req.param("token"), "confirm");
+  if (!link.ok) return linkProblem(c, link.problem);
+  const { subscriber, nonce } = link;
+  if (subscriber.confirm_nonce !== nonce || (subscriber.status !== "pending" && subscriber.status !== "confirmed")) {
+    return linkProblem(c, "stale");
+  }
+  if (subscriber.status === "confirmed") {
+    return htmlPage(c, confirmedPage(ctx(c), subscriber.email, await linkFor(deps, "preferences", subscriber)));
+  }
+  // Only a page with a button: link scanners that follow GETs must not confirm anyone.
+  return htmlPage(c, confirmPage(ctx(c), subscriber.email, `/confirm/${c.req.param("token")}`));
+});
+
+subscriptionRoutes.post("/confirm/:token", async (c) => {
+  const deps = subscriptionDeps(c);
+  const link = await checkLink(deps, c.req.param("token"), "confirm");
+  if (!link.ok) return linkProblem(c, link.problem);
+  const result = await confirm(deps, link.subscriber, link.nonce, requestMeta(c));
+  if (result === "stale") return linkProblem(c, "stale");
+  return htmlPage(c, confirmedPage(ctx(c), link.subscriber.email, await linkFor(deps, "preferences", link.subscriber)));
+});
+
+subscriptionRoutes.get("/unsubscribe/:token", async (c) => {
+  const deps = subscriptionDeps(c);
+  const link = await checkLink(deps, c.req.param("token"), "unsubscribe");
+  if (!link.ok) return linkProblem(c, link.problem);
+  const prefs = await linkFor(deps, "preferences", link.subscriber);
+  // Never unsubscribes by itself: mail scanners open links.
+  return htmlPage(c, unsubscribePage(ctx(c), link.subscriber.email, `/unsubscribe/${c.req.param("token")}`, prefs));
+});
+
+// RFC 8058 one-click: the provider POSTs "List-Unsubscribe=One-Click" with no cookies; the body is not
+// needed (the token says who), so any body is accepted. 200, no redirect, never rate limited.
+subscriptionRoutes.post("/unsubscribe/:token", async (c) => {
+  const deps = subscriptionDeps(c);
+  const link = await checkLink(deps, c.req.param("token"), "unsubscribe");
+  if (!link.ok) return linkProblem(c, link.problem);
+  const via = mediaType(c) === "" ? "page" : "post";
+  await unsubscribe(deps, link.subscriber, requestMeta(c), via);
+  return htmlPage(c, unsubscribedPage(ctx(c), link.subscriber.email));
+});
+
+const PreferencesSchema = z.object({
+  cadence: z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' }),
+  topics: z.array(z.string()).max(200),
+});
+
+async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: Subscriber) {
+  return {
+    email: s.email,
+    status: s.status,
+    cadence: s.cadence,
+    topics: s.topics,
+    allTopics: tagsOf(c.get("content")),
+    action: `/preferences/${c.req.param("token")}`,
+    unsubscribeUrl: await linkFor(deps, "unsubscribe", s),
+  };
+}
+
+subscriptionRoutes.get("/preferences/:token", async (c) => {
+  const deps = subscriptionDeps(c);
+  const link = await checkLink(deps, c.req.param("token"), "preferences");
+  if (!link.ok) return linkProblem(c, link.problem);
+  return htmlPage(c, preferencesPage(ctx(c), await preferencesState(c, deps, link.subscriber)));
+});
+
+subscriptionRoutes.post("/preferences/:token", tooLarge, async (c) => {
+  const deps = subscriptionDeps(c);
+  const link = await checkLink(deps, c.req.param("token"), "preferences");
+  if (!link.ok) return linkProblem(c, link.problem);
+  const state = await preferencesState(c, deps, link.subscriber);
+  if (state.status !== "confirmed" && state.status !== "pending")
+    return htmlPage(c, preferencesPage(ctx(c), state), 409);
+  const type = mediaType(c);
+  const form =
+    type === "application/x-www-form-urlencoded" || type === "multipart/form-data"
+      ? await c.req.parseBody({ all: true })
+      : {};
+  const parsed = PreferencesSchema.safeParse({
+    cadence: Array.isArray(form.cadence) ? form.cadence[0] : form.cadence,
+    topics: form.topics === undefined ? [] : [form.topics].flat(),
+  });
+  const unknown = parsed.success ? parsed.data.topics.filter((t) => !state.allTopics.includes(t)) : [];
+  if (!parsed.success || unknown.length) {
+    const error = parsed.success
+      ? `Unknown topic: ${unknown.join(", ")}.`
+      : parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+    return htmlPage(c, preferencesPage(ctx(c), { ...state, error }), 400);
+  }
+  const cadence: Cadence = parsed.data.cadence;
+  const topics = [...new Set(parsed.data.topics)].sort();
+  await savePreferences(deps, link.subscriber, cadence, topics, requestMeta(c));
+  return htmlPage(c, preferencesPage(ctx(c), { ...state, cadence, topics, saved: true }));
+});
+
+rejectOtherMethods(subscriptionRoutes, "/subscribe", ["POST"]);
+for (const path of ["/confirm/:token", "/unsubscribe/:token", "/preferences/:token"]) {
+  rejectOtherMethods(subscriptionRoutes, path, ["GET", "HEAD", "POST"]);
+}

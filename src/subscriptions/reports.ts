@@ -1,0 +1,77 @@
+// What the publisher reads about the list: counts, and the export in pages.
+
+export interface Stats {
+  total: number;
+  byStatus: Record<string, number>;
+  /** Confirmed subscribers by cadence: who gets which digest. */
+  confirmedByCadence: Record<string, number>;
+  byStatusAndCadence: { status: string; cadence: string; count: number }[];
+}
+
+export async function subscriberStats(db: D1Database): Promise<Stats> {
+  const { results } = await db
+    .prepare(
+      "SELECT status, cadence, COUNT(*) AS count FROM subscribers GROUP BY status, cadence ORDER BY status, cadence",
+    )
+    .all<{ status: string; cadence: string; count: number }>();
+  const byStatus: Record<string, number> = { pending: 0, confirmed: 0, unsubscribed: 0, bounced: 0, complained: 0 };
+  const confirmedByCadence: Record<string, number> = { daily: 0, weekly: 0 };
+  let total = 0;
+  for (const r of results) {
+    total += r.count;
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + r.count;
+    if (r.status === "confirmed") confirmedByCadence[r.cadence] = r.count;
+  }
+  return { total, byStatus, confirmedByCadence, byStatusAndCadence: results };
+}
+
+export interface ExportRow {
+  id: number;
+  email: string;
+  cadence: string;
+  topics: string;
+  status: string;
+  created_at: string;
+  consent_at: string;
+  consent_source: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+}
+
+/** One page of the export, by id after `afterId` (keyset pagination: no OFFSET scans). */
+export async function exportPage(db: D1Database, afterId: number, limit: number): Promise<ExportRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, email, cadence, topics, status, created_at, consent_at, consent_source, confirmed_at, unsubscribed_at
+       FROM subscribers WHERE id > ?1 ORDER BY id LIMIT ?2`,
+    )
+    .bind(afterId, limit)
+    .all<ExportRow>();
+  return results;
+}
+
+/** RFC 4180 field; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export const EXPORT_HEADER =
+  "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at";
+
+export function exportLine(r: ExportRow): string {
+  const tags = (JSON.parse(r.topics) as string[]).join(";");
+  return [
+    r.email,
+    r.cadence,
+    tags,
+    r.status,
+    r.created_at,
+    r.consent_at,
+    r.consent_source,
+    r.confirmed_at ?? "",
+    r.unsubscribed_at ?? "",
+  ]
+    .map(csvField)
+    .join(",");
+}

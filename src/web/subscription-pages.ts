@@ -1,0 +1,159 @@
+// Pages of the subscription flows. Personal pages (reached by signed links) are noindex and say
+// plainly what a button will do before anything happens.
+import { html, raw } from "hono/html";
+import type { Content } from "../content/schema.ts";
+import type { Cadence } from "../subscriptions/store.ts";
+import { type Html, page } from "./layout.ts";
+import { type SubscribeFormState, subscribeForm } from "./pages.ts";
+
+export interface Ctx {
+  content: Content;
+  base: string;
+}
+
+function personal(ctx: Ctx, title: string, main: Html, path = "/"): Html {
+  return page({
+    site: ctx.content.site,
+    base: ctx.base,
+    title,
+    description: title,
+    canonicalPath: path,
+    main,
+    cssVersion: ctx.content.version,
+    noindex: true,
+  });
+}
+
+export function checkInboxPage(ctx: Ctx): Html {
+  return personal(
+    ctx,
+    "Check your inbox",
+    html`<h1>Check your inbox</h1>
+<div class="notice"><p>If the address can receive our digest, a mail with a confirmation link is on its way.
+Open it and press the button to start your subscription.</p>
+<p class="meta">Nothing arrives? Look in the spam folder, or try again in a few minutes. If you don't confirm, you won't hear from us.</p></div>
+<p><a href="/">Back to the latest briefings</a></p>`,
+  );
+}
+
+export function subscribeErrorPage(ctx: Ctx, state: SubscribeFormState): Html {
+  return personal(ctx, "Please check the address", html`<h1>Please check the address</h1>${subscribeForm(state)}`);
+}
+
+export function tooManyTriesPage(ctx: Ctx): Html {
+  return personal(
+    ctx,
+    "Too many tries",
+    html`<h1>Too many tries</h1><p>Please wait a minute and try again.</p><p><a href="/">Back to the latest briefings</a></p>`,
+  );
+}
+
+const PROBLEMS = {
+  invalid: ["This link is not valid", "It may have been copied incompletely. Please open it again from the mail."],
+  unknown: ["This link is not valid", "We don't know this subscription. You can subscribe again on the home page."],
+  expired: [
+    "This link has expired",
+    "Confirmation links work for 7 days. Subscribe again and we'll send you a fresh one.",
+  ],
+  stale: [
+    "This link is no longer valid",
+    "It belongs to an earlier subscription. Subscribe again and we'll send you a fresh confirmation.",
+  ],
+} as const;
+
+export function linkProblemPage(ctx: Ctx, problem: keyof typeof PROBLEMS): Html {
+  const [heading, detail] = PROBLEMS[problem];
+  return personal(ctx, heading, html`<h1>${heading}</h1><p>${detail}</p>${subscribeForm()}`);
+}
+
+export function confirmPage(ctx: Ctx, email: string, action: string): Html {
+  return personal(
+    ctx,
+    "Confirm your subscription",
+    html`<h1>Confirm your subscription</h1>
+<p>Press the button to start receiving the digest at <strong>${email}</strong>.</p>
+<form method="post" action="${action}"><button type="submit">Confirm my subscription</button></form>
+<p class="meta">Didn't ask for this? Just close this page; nothing happens.</p>`,
+  );
+}
+
+export function confirmedPage(ctx: Ctx, email: string, preferencesUrl: string): Html {
+  return personal(
+    ctx,
+    "You're subscribed",
+    html`<h1>You're subscribed</h1>
+<div class="notice"><p>The digest will come to <strong>${email}</strong>. A welcome mail is on its way with links to change
+how often you hear from us, or to leave.</p></div>
+<p><a href="${preferencesUrl}">Choose how often and which topics</a> · <a href="/">Read the latest briefings</a></p>`,
+  );
+}
+
+export function unsubscribePage(ctx: Ctx, email: string, action: string, preferencesUrl: string): Html {
+  return personal(
+    ctx,
+    "Unsubscribe",
+    html`<h1>Unsubscribe</h1>
+<p>Stop sending the digest to <strong>${email}</strong>?</p>
+<form method="post" action="${action}"><button type="submit">Unsubscribe</button></form>
+<p class="meta">Rather get less mail? <a href="${preferencesUrl}">Switch to weekly or pick topics</a> instead.</p>`,
+  );
+}
+
+export function unsubscribedPage(ctx: Ctx, email: string): Html {
+  return personal(
+    ctx,
+    "You're unsubscribed",
+    html`<h1>You're unsubscribed</h1>
+<div class="notice"><p><strong>${email}</strong> will get no more digests. Changed your mind? Subscribe again below; we'll ask you to confirm.</p></div>
+${subscribeForm({ email })}`,
+  );
+}
+
+export interface PreferencesState {
+  email: string;
+  status: string;
+  cadence: Cadence;
+  topics: string[];
+  allTopics: string[];
+  action: string;
+  unsubscribeUrl: string;
+  saved?: boolean;
+  error?: string;
+}
+
+export function preferencesPage(ctx: Ctx, s: PreferencesState): Html {
+  if (s.status !== "confirmed" && s.status !== "pending") {
+    return personal(
+      ctx,
+      "Not subscribed",
+      html`<h1>Not subscribed</h1><p><strong>${s.email}</strong> is not subscribed at the moment.</p>${subscribeForm({ email: s.email })}`,
+    );
+  }
+  const checked = (on: boolean) => (on ? raw(" checked") : raw(""));
+  const topicBoxes = s.allTopics.map(
+    (t) => html`<label><input type="checkbox" name="topics" value="${t}"${checked(s.topics.includes(t))}> ${t}</label>`,
+  );
+  const notice = s.saved
+    ? html`<p class="notice" role="status">Saved. The next digest follows these settings.</p>`
+    : raw("");
+  const error = s.error ? html`<p class="error" role="alert">${s.error}</p>` : raw("");
+  return personal(
+    ctx,
+    "Your preferences",
+    html`<h1>Your preferences</h1>
+<p>For <strong>${s.email}</strong></p>
+${notice}${error}
+<form method="post" action="${s.action}">
+<h2>How often</h2>
+<fieldset>
+<label><input type="radio" name="cadence" value="daily"${checked(s.cadence === "daily")}> Daily, when there is something new</label>
+<label><input type="radio" name="cadence" value="weekly"${checked(s.cadence === "weekly")}> Weekly, on Mondays</label>
+</fieldset>
+<h2>Topics</h2>
+<p class="meta">Tick none to get every briefing.</p>
+<fieldset class="topics">${topicBoxes}</fieldset>
+<p><button type="submit">Save preferences</button></p>
+</form>
+<p class="meta"><a href="${s.unsubscribeUrl}">Unsubscribe from everything</a></p>`,
+  );
+}
