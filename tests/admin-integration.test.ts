@@ -50,23 +50,34 @@ describe("CSV import", () => {
       skipped: [],
     });
     const ann = await env.DB.prepare("SELECT * FROM subscribers WHERE email = 'ann@example.org'").first();
-    expect(ann).toMatchObject({ status: "confirmed", cadence: "weekly", topics: '["nato","ukraine"]', consent_source: "import" });
+    expect(ann).toMatchObject({
+      status: "confirmed",
+      cadence: "weekly",
+      topics: '["nato","ukraine"]',
+      consent_source: "import",
+    });
     expect(ann?.confirmed_at).toBeTruthy();
   });
 
   it("updates existing subscribers and never re-subscribes someone who left", async () => {
     await importCsv("email,cadence,tags\nfran@example.org,daily,\ngus@example.org,daily,\n");
     await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE email = 'gus@example.org'").run();
-    const res = await importCsv("email,cadence,tags\nfran@example.org,weekly,nato\ngus@example.org,weekly,\nhal@example.org,,\n");
+    const res = await importCsv(
+      "email,cadence,tags\nfran@example.org,weekly,nato\ngus@example.org,weekly,\nhal@example.org,,\n",
+    );
     const body = (await res.json()) as { added: number; updated: number; skipped: { line: number }[] };
     expect(body.added).toBe(1);
     expect(body.updated).toBe(1);
     expect(body.skipped.map((s) => s.line)).toEqual([3]);
-    expect(await env.DB.prepare("SELECT status, cadence FROM subscribers WHERE email = 'gus@example.org'").first()).toEqual({
+    expect(
+      await env.DB.prepare("SELECT status, cadence FROM subscribers WHERE email = 'gus@example.org'").first(),
+    ).toEqual({
       status: "unsubscribed",
       cadence: "daily",
     });
-    expect(await env.DB.prepare("SELECT cadence, topics FROM subscribers WHERE email = 'fran@example.org'").first()).toEqual({
+    expect(
+      await env.DB.prepare("SELECT cadence, topics FROM subscribers WHERE email = 'fran@example.org'").first(),
+    ).toEqual({
       cadence: "weekly",
       topics: '["nato"]',
     });
@@ -77,7 +88,9 @@ describe("CSV import", () => {
     await mailsTo("ivy@example.org");
     const res = await importCsv("email\nivy@example.org\n");
     expect(((await res.json()) as { updated: number }).updated).toBe(1);
-    expect(await env.DB.prepare("SELECT status, consent_source FROM subscribers WHERE email = 'ivy@example.org'").first()).toEqual({
+    expect(
+      await env.DB.prepare("SELECT status, consent_source FROM subscribers WHERE email = 'ivy@example.org'").first(),
+    ).toEqual({
       status: "confirmed",
       consent_source: "import",
     });
@@ -87,7 +100,9 @@ describe("CSV import", () => {
     const rows = Array.from({ length: 2500 }, (_, i) => `bulk${i}@example.org,${i % 2 ? "weekly" : "daily"},`);
     const res = await importCsv(`email,cadence,tags\n${rows.join("\n")}\n`);
     expect(await res.json()).toMatchObject({ added: 2500, updated: 0, invalid: [], skipped: [] });
-    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers WHERE email LIKE 'bulk%'").first<{ n: number }>())!;
+    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers WHERE email LIKE 'bulk%'").first<{
+      n: number;
+    }>())!;
     expect(n).toBe(2500);
   });
 
@@ -111,10 +126,14 @@ describe("export and stats", () => {
     const res = await get("/admin/subscribers.csv", { headers: ADMIN });
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const lines = (await res.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at");
+    expect(lines[0]).toBe(
+      "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at",
+    );
     const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers").first<{ n: number }>())!;
     expect(lines.length - 1).toBe(n);
-    expect(lines.find((l) => l.includes("cmd@example.org"))).toMatch(/^'=cmd@example\.org,daily,nato;ukraine,confirmed,/);
+    expect(lines.find((l) => l.includes("cmd@example.org"))).toMatch(
+      /^'=cmd@example\.org,daily,nato;ukraine,confirmed,/,
+    );
   });
 
   it("counts subscribers by status and cadence", async () => {

@@ -8,7 +8,10 @@ import { compile, SEED_FILE } from "./support/fixtures.ts";
 
 const mock = env.RESEND_MOCK_URL;
 const control = (path: string, body?: unknown) =>
-  fetch(`${mock}/__mock/${path}`, body === undefined ? { method: "POST" } : { method: "POST", body: JSON.stringify(body) });
+  fetch(
+    `${mock}/__mock/${path}`,
+    body === undefined ? { method: "POST" } : { method: "POST", body: JSON.stringify(body) },
+  );
 const state = async () =>
   (await (await fetch(`${mock}/__mock/state`)).json()) as {
     emails: { to: string[]; subject: string; headers?: Record<string, string>; text?: string }[];
@@ -64,7 +67,10 @@ describe("Resend transport", () => {
     await control("faults", {});
     const invalid = await createTransport(resendEnv).send([mail("not an address")], "k-422");
     expect(invalid).toMatchObject({ ok: false, retry: false, kind: "rejected" });
-    const badKey = await createTransport({ ...resendEnv, RESEND_API_KEY: "nope" }).send([mail("f@example.org")], "k-auth");
+    const badKey = await createTransport({ ...resendEnv, RESEND_API_KEY: "nope" }).send(
+      [mail("f@example.org")],
+      "k-auth",
+    );
     expect(badKey).toMatchObject({ ok: false, retry: false, kind: "auth" });
   });
 
@@ -82,7 +88,10 @@ describe("Resend transport", () => {
     expect(res.status).toBe(202);
     const s = await state();
     expect(s.emails).toHaveLength(1);
-    expect(s.emails[0]).toMatchObject({ to: ["resend-flow@example.org"], subject: "Confirm your subscription to briefwire" });
+    expect(s.emails[0]).toMatchObject({
+      to: ["resend-flow@example.org"],
+      subject: "Confirm your subscription to briefwire",
+    });
     expect(s.emails[0]?.text).toContain("http://localhost:8787/confirm/");
     expect((await app.request("/outbox", {}, resendEnv)).status).toBe(404);
     expect((await app.request("/outbox.json", {}, resendEnv)).status).toBe(404);
