@@ -37,13 +37,14 @@ const outboxHeaders = secureHeaders({
   contentSecurityPolicy: { ...SITE_CSP, frameSrc: ["'self'"] },
   crossOriginResourcePolicy: false,
 });
-// A mail's HTML part: its inline styles may apply; scripts, forms and plugins may not (sandbox).
+// A mail's HTML part: its inline styles may apply; scripts, forms and plugins may not (sandbox). Links
+// open in a new tab, as they do from an inbox.
 const mailPartHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
     styleSrc: ["'unsafe-inline'"],
     imgSrc: ["https:", "data:"],
-    sandbox: [],
+    sandbox: ["allow-popups", "allow-popups-to-escape-sandbox"],
     frameAncestors: ["'self'"],
   },
 });

@@ -35,7 +35,7 @@ outboxRoutes.get("/outbox", async (c) => {
     (m) => html`<li>
 <details>
 <summary><strong>${m.subject}</strong> → ${m.to} <span class="meta">${m.created_at}</span></summary>
-<iframe class="mail" title="${m.subject}" src="/outbox/${m.id}/html" sandbox></iframe>
+<iframe class="mail" title="${m.subject}" src="/outbox/${m.id}/html" sandbox="allow-popups allow-popups-to-escape-sandbox"></iframe>
 <h3>Plain text</h3><pre class="mail-text">${m.text}</pre>
 <h3>Headers</h3><pre class="headers">${Object.entries({ From: m.from, To: m.to, Subject: m.subject, ...m.headers })
       .map(([k, v]) => `${k}: ${v}`)

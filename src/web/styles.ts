@@ -42,5 +42,5 @@ fieldset.topics { display: grid; grid-template-columns: repeat(auto-fill, minmax
 .outbox-list { list-style: none; padding: 0; }
 .outbox-list li { border-bottom: 1px solid var(--line); padding: 0.6rem 0; }
 iframe.mail { width: 100%; height: 70vh; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-pre.mail-text, pre.headers { white-space: pre-wrap; background: var(--card); padding: 0.8rem; border-radius: 6px; font-size: 0.85rem; }
+pre.mail-text, pre.headers { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--card); padding: 0.8rem; border-radius: 6px; font-size: 0.85rem; }
 `;
