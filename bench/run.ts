@@ -4,17 +4,18 @@
 // against the constant /healthz in local workerd (wrangler dev), as ratios from interleaved rounds
 // so machine noise hits both sides alike; the first (uncached) render of each feed; content build
 // time; the deployable bundle's size (gzip of `wrangler deploy --dry-run`).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { stringify } from "yaml";
+import { type LocalWorker, startLocalWorker } from "../tests/support/local-worker.ts";
 
 const root = join(import.meta.dirname, "..");
 const dataDir = join(root, "bench", "data");
-const PORT = 8799;
+let base = "";
 const BRIEFINGS = 2000;
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -77,27 +78,38 @@ function bundleSize(): { rawKiB: number; gzipKiB: number } {
   return { rawKiB: raw / 1024, gzipKiB: gz / 1024 };
 }
 
-async function startWorker(): Promise<ChildProcess> {
-  // The [build] step compiles the benchmark's content because BRIEFWIRE_DATA points at it.
-  const child = spawn("wrangler", ["dev", "--port", String(PORT), "--var", `SITE_URL:http://localhost:${PORT}`], {
-    env: { ...offlineEnv, BRIEFWIRE_DATA: dataDir },
-    cwd: root,
-    stdio: "ignore",
+/** POST /admin/subscribers/import with `count` generated rows; checks the count with /admin/stats. */
+async function importSubscribers(count: number) {
+  const rows = ["email,cadence,tags"];
+  for (let i = 0; i < count; i++)
+    rows.push(`reader${i}@example${i % 97}.org,${i % 3 ? "daily" : "weekly"},${i % 5 ? "" : "ukraine;nato"}`);
+  const body = rows.join("\n");
+  const auth = { Authorization: "Bearer dev-admin-token" };
+  const started = performance.now();
+  const res = await fetch(`${base}/admin/subscribers/import`, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "text/csv" },
+    body,
   });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`http://localhost:${PORT}/healthz`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill("SIGTERM");
-  throw new Error("wrangler dev did not start");
+  const seconds = (performance.now() - started) / 1000;
+  const answer = (await res.json()) as { added: number };
+  const stats = (await (await fetch(`${base}/admin/stats`, { headers: auth })).json()) as {
+    byStatus: { confirmed: number };
+  };
+  if (answer.added !== count || stats.byStatus.confirmed !== count)
+    throw new Error(`import: added ${answer.added}, confirmed ${stats.byStatus.confirmed}`);
+  return {
+    rows: count,
+    megabytes: Number((body.length / 1e6).toFixed(1)),
+    seconds: Number(seconds.toFixed(2)),
+    rowsPerSecond: Math.round(count / seconds),
+  };
 }
 
 async function rate(path: string, acceptGzip = true): Promise<number> {
   // Feed readers send Accept-Encoding: gzip (Miniflux, NetNewsWire, Feedly all do), so the benchmark does too.
   const result = await autocannon({
-    url: `http://localhost:${PORT}${path}`,
+    url: `${base}${path}`,
     connections: 8,
     duration: ROUND_SECONDS,
     headers: acceptGzip ? { "accept-encoding": "gzip" } : {},
@@ -111,14 +123,16 @@ async function main() {
   console.log(`generating ${BRIEFINGS} briefings…`);
   generateContent();
   const buildMs = buildContent(dataDir);
-  const worker = await startWorker();
+  // The worker's [build] step compiles the benchmark's content because BRIEFWIRE_DATA points at it.
+  const worker: LocalWorker = await startLocalWorker({ env: { BRIEFWIRE_DATA: dataDir } });
+  base = worker.url;
   const results: Record<string, unknown> = {};
   try {
     // First request of each feed after start: the one that renders (later ones are served from memory).
     const firstMs: Record<string, number> = {};
     for (const f of feeds) {
       const t = performance.now();
-      const res = await fetch(`http://localhost:${PORT}${f}`, { headers: { "accept-encoding": "gzip" } });
+      const res = await fetch(`${base}${f}`, { headers: { "accept-encoding": "gzip" } });
       await res.arrayBuffer();
       firstMs[f] = performance.now() - t;
     }
@@ -140,6 +154,7 @@ async function main() {
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const health = mean(samples["/healthz"]!);
+    results.import = await importSubscribers(100_000);
     results.requests = Object.fromEntries(
       Object.entries(samples).map(([path, xs]) => [
         path,
@@ -151,7 +166,7 @@ async function main() {
       ]),
     );
   } finally {
-    worker.kill("SIGTERM");
+    await worker.stop();
     buildContent(); // put the real content back in .generated/
   }
   results.contentBuild = { briefings: BRIEFINGS, ms: Math.round(buildMs) };
@@ -176,6 +191,12 @@ async function main() {
   }
   const b = results.bundle as { rawKiB: number; gzipKiB: number };
   rows.push([`content build, ${BRIEFINGS} briefings`, `${(results.contentBuild as { ms: number }).ms} ms`, ""]);
+  const imp = results.import as { rows: number; seconds: number; rowsPerSecond: number; megabytes: number };
+  rows.push([
+    `CSV import, ${imp.rows} rows (${imp.megabytes} MB)`,
+    `${imp.seconds} s (${imp.rowsPerSecond} rows/s)`,
+    "works",
+  ]);
   rows.push([
     "bundle (wrangler deploy --dry-run)",
     `${b.rawKiB.toFixed(0)} KiB raw, ${b.gzipKiB.toFixed(0)} KiB gzip`,

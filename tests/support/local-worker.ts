@@ -27,18 +27,26 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
+export interface LocalWorkerOptions {
+  /** Worker vars (--var). */
+  vars?: Record<string, string>;
+  /** Extra process environment for wrangler, e.g. BRIEFWIRE_DATA for another content folder. */
+  env?: Record<string, string>;
+}
+
+export async function startLocalWorker(options: LocalWorkerOptions = {}): Promise<LocalWorker> {
+  const env = { ...offline, ...options.env };
   const state = mkdtempSync(join(tmpdir(), "briefwire-state-"));
   execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
     cwd: root,
-    env: offline,
+    env,
     stdio: "ignore",
   });
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const args = ["dev", "--port", String(port), "--persist-to", state, "--var", `SITE_URL:${url}`];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child: ChildProcess = spawn(wrangler, args, { cwd: root, env: offline, stdio: "ignore" });
+  for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
+  const child: ChildProcess = spawn(wrangler, args, { cwd: root, env, stdio: "ignore" });
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
