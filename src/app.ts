@@ -3,15 +3,17 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { ConfigError } from "./config.ts";
+import { baseUrl, ConfigError } from "./config.ts";
 import type { Content } from "./content/schema.ts";
 import type { Bindings } from "./env.ts";
 import { RenderCache } from "./http/render-cache.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { archiveRoutes } from "./routes/archive.ts";
 import { feedRoutes } from "./routes/feeds.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { pageRoutes, renderError } from "./routes/pages.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 export interface AppVariables {
   content: Content;
@@ -62,7 +64,7 @@ export function createApp(content: Content) {
 
   app.use(async (c, next) => {
     c.set("content", content);
-    c.set("base", (c.env?.SITE_URL || content.site.baseUrl).replace(/\/+$/, ""));
+    c.set("base", baseUrl(c.env, content.site.baseUrl));
     c.set("renders", renders);
     await next();
   });
@@ -75,6 +77,8 @@ export function createApp(content: Content) {
   app.route("/", pageRoutes);
   app.route("/", subscriptionRoutes);
   app.route("/", outboxRoutes);
+  app.route("/", archiveRoutes);
+  app.route("/", webhookRoutes);
   app.route("/admin", adminRoutes);
 
   app.notFound((c) => renderError(c, 404, "Not found", "There is no page at this address."));

@@ -34,3 +34,8 @@ export function adminToken(env: Bindings): string | null {
   if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
   return isLocal(env) ? DEV_ADMIN_TOKEN : null;
 }
+
+/** Absolute base URL for links, without a trailing slash: SITE_URL, else data/site.yaml's baseUrl. */
+export function baseUrl(env: Partial<Pick<Bindings, "SITE_URL">> | undefined, siteBaseUrl: string): string {
+  return (env?.SITE_URL || siteBaseUrl).replace(/\/+$/, "");
+}

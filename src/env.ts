@@ -14,6 +14,8 @@ export interface Secrets {
   ADMIN_TOKEN?: string;
   /** Sender, e.g. "Briefings <briefings@example.org>"; defaults to data/site.yaml's mailFrom. */
   MAIL_FROM?: string;
+  /** Base of the digest's retry backoff in seconds (default 5); tests set 0. */
+  DIGEST_BACKOFF_SECONDS?: string;
 }
 
 export type Bindings = Env & Secrets;

@@ -1,7 +1,7 @@
 // Delivery through Resend's batch endpoint with the official SDK. The SDK never throws on API errors:
 // it returns { data, error, headers }, so every answer is mapped to a SendOutcome here.
 import { Resend } from "resend";
-import type { MailTransport, OutgoingMail, SendOutcome } from "./transport.ts";
+import type { MailTransport, OutgoingMail, RateInfo, SendOutcome } from "./transport.ts";
 
 export const MAX_BATCH = 100;
 const TIMEOUT_MS = 20_000;
@@ -15,6 +15,14 @@ interface ApiError {
 function retryAfter(headers: Record<string, string> | null, fallback: number): number {
   const value = Number(headers?.["retry-after"] ?? headers?.["ratelimit-reset"]);
   return Number.isFinite(value) && value > 0 ? Math.ceil(value) : fallback;
+}
+
+function rateInfo(headers: Record<string, string> | null): RateInfo | undefined {
+  const limit = Number(headers?.["ratelimit-limit"]);
+  const remaining = Number(headers?.["ratelimit-remaining"]);
+  const resetSeconds = Number(headers?.["ratelimit-reset"]);
+  if (!Number.isFinite(limit) || limit <= 0 || !Number.isFinite(remaining)) return undefined;
+  return { limit, remaining, resetSeconds: Number.isFinite(resetSeconds) ? resetSeconds : 1 };
 }
 
 export function classifyError(error: ApiError, headers: Record<string, string> | null): SendOutcome {
@@ -64,6 +72,7 @@ export class ResendTransport implements MailTransport {
       { idempotencyKey, signal: AbortSignal.timeout(TIMEOUT_MS) } as { idempotencyKey: string },
     );
     if (error) return classifyError(error as ApiError, headers);
-    return { ok: true, ids: (data?.data ?? []).map((d) => d.id) };
+    const rate = rateInfo(headers);
+    return { ok: true, ids: (data?.data ?? []).map((d) => d.id), ...(rate ? { rate } : {}) };
   }
 }

@@ -14,9 +14,18 @@ export interface OutgoingMail {
   tags?: { name: string; value: string }[];
 }
 
+/** The provider's rate limit as its last answer reported it (Resend: ratelimit-* headers). */
+export interface RateInfo {
+  /** Requests allowed per window (Resend's window is one second). */
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
 /** What happened to a batch, in terms the caller can act on. */
 export type SendOutcome =
-  | { ok: true; ids: string[] }
+  | { ok: true; ids: string[]; rate?: RateInfo }
   | {
       ok: false;
       retry: true;

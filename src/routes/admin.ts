@@ -1,11 +1,16 @@
 // The publisher's API under /admin, behind `Authorization: Bearer <ADMIN_TOKEN>`.
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { adminToken } from "../config.ts";
+import { digestDeps } from "../digest/deps.ts";
+import { startEdition } from "../digest/edition.ts";
+import { editionProgress } from "../digest/ledger.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
+import { validate } from "../http/validation.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
 
@@ -91,6 +96,34 @@ adminRoutes.get("/subscribers.csv", (c) => {
 
 adminRoutes.get("/stats", async (c) => c.json(await subscriberStats(c.env.DB)));
 
+const DigestRunSchema = z
+  .object({
+    cadence: z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' }),
+    from: z.iso.datetime({ offset: true, message: "must be an RFC 3339 date-time" }).optional(),
+    to: z.iso.datetime({ offset: true, message: "must be an RFC 3339 date-time" }).optional(),
+  })
+  .refine((r) => !r.from || !r.to || Date.parse(r.from) < Date.parse(r.to), {
+    message: "must be before to",
+    path: ["from"],
+  });
+
+// The same path as the cron: an edition id already started (by the cron or an earlier run) sends nothing again.
+adminRoutes.post("/digest/run", validate("json", DigestRunSchema), async (c) => {
+  const body = c.req.valid("json");
+  const deps = digestDeps(c.env, c.get("content"));
+  const to = body.to ? new Date(body.to) : deps.now();
+  const summary = await startEdition(deps, body.cadence, to, body.from ? new Date(body.from) : undefined);
+  return c.json(summary);
+});
+
+adminRoutes.get("/digests/:edition", async (c) => {
+  const progress = await editionProgress(c.env.DB, c.req.param("edition"));
+  if (!progress) return problem(c, 404, "No such edition", [{ field: "edition", reason: "was never started" }]);
+  return c.json(progress);
+});
+
 rejectOtherMethods(adminRoutes, "/subscribers/import", ["POST"]);
 rejectOtherMethods(adminRoutes, "/subscribers.csv", ["GET", "HEAD"]);
 rejectOtherMethods(adminRoutes, "/stats", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/digest/run", ["POST"]);
+rejectOtherMethods(adminRoutes, "/digests/:edition", ["GET", "HEAD"]);

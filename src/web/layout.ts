@@ -68,6 +68,7 @@ ${shell.main}
 <li><a href="${main.atom}">Atom</a></li>
 <li><a href="${main.json}">JSON Feed</a></li>
 <li><a href="${base}/outcomes/feed.xml">Key outcomes feed</a></li>
+<li><a href="/digests">Past digests</a></li>
 </ul>
 <p>${site.publisher} · ${site.postalAddress}</p>
 </div></footer>

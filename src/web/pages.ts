@@ -17,7 +17,7 @@ function tagList(tags: string[]) {
   return html`<ul class="tags">${tags.map((t) => html`<li><a href="/tags/${t}">${t}</a></li>`)}</ul>`;
 }
 
-function dateLine(b: Briefing, language: string) {
+export function dateLine(b: Briefing, language: string) {
   const published = html`<time datetime="${b.published}">${humanDate(b.published, language)}</time>`;
   const updated = b.updated
     ? html` · updated <time datetime="${b.updated}">${humanDate(b.updated, language)}</time>`
@@ -25,7 +25,7 @@ function dateLine(b: Briefing, language: string) {
   return html`${published}${updated}`;
 }
 
-function outcomeItem(o: Outcome, language: string) {
+export function outcomeItem(o: Outcome, language: string) {
   const figures = o.figures?.length
     ? html`<ul class="figures">${o.figures.map((f) => html`<li>${formatFigure(f, language)}</li>`)}</ul>`
     : raw("");

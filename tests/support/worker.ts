@@ -46,8 +46,8 @@ export interface OutboxMessage {
   created_at: string;
 }
 
-export async function outbox(): Promise<OutboxMessage[]> {
-  const res = await get("/outbox.json");
+export async function outbox(limit = 10_000): Promise<OutboxMessage[]> {
+  const res = await get(`/outbox.json?limit=${limit}`);
   return ((await res.json()) as { messages: OutboxMessage[] }).messages;
 }
 

@@ -1,0 +1,33 @@
+// Everything the digest needs from the platform, gathered once per invocation.
+import { baseUrl, signingKey } from "../config.ts";
+import type { Content } from "../content/schema.ts";
+import type { Bindings } from "../env.ts";
+import { createTransport, type MailTransport } from "../mail/transport.ts";
+import type { DigestMessage } from "./queue-messages.ts";
+
+export interface DigestDeps {
+  db: D1Database;
+  queue: Queue<DigestMessage>;
+  transport: MailTransport;
+  content: Content;
+  base: string;
+  from: string;
+  signingKey: string;
+  /** Base of the exponential backoff between retries of a failed chunk, in seconds. */
+  backoffSeconds: number;
+  now: () => Date;
+}
+
+export function digestDeps(env: Bindings, content: Content): DigestDeps {
+  return {
+    db: env.DB,
+    queue: env.DIGEST_QUEUE as Queue<DigestMessage>,
+    transport: createTransport(env),
+    content,
+    base: baseUrl(env, content.site.baseUrl),
+    from: env.MAIL_FROM || content.site.mailFrom,
+    signingKey: signingKey(env),
+    backoffSeconds: Number(env.DIGEST_BACKOFF_SECONDS ?? 5),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,146 @@
+// Starting an edition (cron and admin run share this) and planning it page by page through the queue.
+import type { Briefing } from "../content/schema.ts";
+import type { DigestDeps } from "./deps.ts";
+import {
+  commitPlanStep,
+  completeIfDone,
+  countRecipients,
+  type EditionRow,
+  getEdition,
+  insertEdition,
+  insertVariant,
+  lastEditionEnd,
+  markEnqueued,
+  recipientsAfter,
+  storedVariants,
+  unqueuedChunks,
+} from "./ledger.ts";
+import {
+  batchesFor,
+  type Cadence,
+  CHUNK_SIZE,
+  editionWindow,
+  itemsInWindow,
+  planChunks,
+  slugsOfVariant,
+  tagsOfItems,
+} from "./plan.ts";
+import type { DigestMessage } from "./queue-messages.ts";
+import { renderVariant } from "./render.ts";
+
+/** Subscribers planned per step: ten chunks, a few D1 calls — far inside one invocation's limits. */
+export const PLAN_STEP = 10 * CHUNK_SIZE;
+
+export interface EditionSummary {
+  edition: string;
+  items: number;
+  recipients: number;
+  batches: number;
+  /** False when the edition already existed (cron fired twice, admin run raced the cron, rerun). */
+  started: boolean;
+}
+
+function log(event: string, fields: Record<string, unknown>) {
+  console.log(JSON.stringify({ event, ...fields }));
+}
+
+/**
+ * Starts the edition of `cadence` ending at `to`: records it once and hands planning to the queue.
+ * An empty window records nothing and sends nothing.
+ */
+export async function startEdition(deps: DigestDeps, cadence: Cadence, to: Date, from?: Date): Promise<EditionSummary> {
+  const window = editionWindow(cadence, to, from ? null : await lastEditionEnd(deps.db, cadence), from);
+  const existing = await getEdition(deps.db, window.id);
+  if (existing) return summaryOf(existing, false);
+
+  const items = itemsInWindow(deps.content, window.from, window.to);
+  if (items.length === 0) {
+    log("digest-empty", { edition: window.id, from: window.from.toISOString(), to: window.to.toISOString() });
+    return { edition: window.id, items: 0, recipients: 0, batches: 0, started: false };
+  }
+  const tags = tagsOfItems(items);
+  const created = await insertEdition(
+    deps.db,
+    { ...window, items: items.map((b) => b.slug), tags },
+    deps.now().toISOString(),
+  );
+  const recipients = await countRecipients(deps.db, cadence, tags);
+  if (!created) return summaryOf((await getEdition(deps.db, window.id)) as EditionRow, false);
+  await deps.queue.send({ kind: "plan", edition: window.id } satisfies DigestMessage);
+  log("digest-started", { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients) });
+  return { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients), started: true };
+}
+
+function summaryOf(e: EditionRow, started: boolean): EditionSummary {
+  const items = (JSON.parse(e.items) as string[]).length;
+  return { edition: e.id, items, recipients: e.recipients, batches: e.chunks, started };
+}
+
+function itemsOf(deps: DigestDeps, edition: EditionRow): Briefing[] {
+  const slugs = JSON.parse(edition.items) as string[];
+  // A briefing removed by a deploy mid-edition is left out rather than failing the edition.
+  return slugs.map((s) => deps.content.briefings.find((b) => b.slug === s)).filter((b): b is Briefing => !!b);
+}
+
+/** Enqueues chunks not yet on the queue (a crash between commit and enqueue leaves some). */
+async function enqueueChunks(deps: DigestDeps, editionId: string, andThen?: DigestMessage): Promise<number> {
+  const chunks = await unqueuedChunks(deps.db, editionId);
+  const messages: DigestMessage[] = chunks.map((chunk) => ({ kind: "send", edition: editionId, chunk }));
+  if (andThen) messages.push(andThen);
+  for (let i = 0; i < messages.length; i += 100) {
+    await deps.queue.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
+  }
+  await markEnqueued(deps.db, editionId, chunks);
+  return chunks.length;
+}
+
+/** One planning step: the next PLAN_STEP subscribers become chunks; the rest continues as a new message. */
+export async function planStep(deps: DigestDeps, editionId: string): Promise<void> {
+  const edition = await getEdition(deps.db, editionId);
+  if (!edition) return;
+  if (edition.status !== "planning") {
+    await enqueueChunks(deps, editionId);
+    return;
+  }
+  const items = itemsOf(deps, edition);
+  const page = await recipientsAfter(
+    deps.db,
+    edition.cadence,
+    JSON.parse(edition.tags),
+    edition.planned_through_id,
+    PLAN_STEP,
+  );
+  const chunks = planChunks(page, items, edition.chunks);
+
+  // Render each variant met here once for the whole edition, before the chunks that need it exist.
+  const have = await storedVariants(deps.db, editionId);
+  const missing = [...new Set(chunks.flatMap((c) => c.recipients.map((r) => r.variant)))].filter((v) => !have.has(v));
+  for (const variant of missing) {
+    const slugs = slugsOfVariant(variant);
+    const shown = items.filter((b) => slugs.includes(b.slug));
+    const rendered = await renderVariant(
+      deps.content,
+      deps.base,
+      { id: edition.id, cadence: edition.cadence, to: new Date(edition.window_to) },
+      shown,
+    );
+    await insertVariant(deps.db, editionId, variant, rendered).run();
+  }
+
+  const finished = page.length < PLAN_STEP;
+  const lastId = page.at(-1)?.id ?? edition.planned_through_id;
+  const committed = await commitPlanStep(deps.db, edition, chunks, lastId, finished, deps.now().toISOString());
+  if (!committed) log("digest-plan-step-duplicate", { edition: editionId, after: edition.planned_through_id });
+  const next: DigestMessage | undefined = committed && !finished ? { kind: "plan", edition: editionId } : undefined;
+  const enqueued = await enqueueChunks(deps, editionId, next);
+  if (committed) {
+    log("digest-planned", {
+      edition: editionId,
+      chunks: chunks.length,
+      recipients: chunks.reduce((n, c) => n + c.recipients.length, 0),
+      enqueued,
+      finished,
+    });
+  }
+  if (finished) await completeIfDone(deps.db, editionId, deps.now().toISOString());
+}

@@ -1,0 +1,155 @@
+// Sending one chunk: the frozen recipients, their variant with their own links, one batch call with
+// an idempotency key, and the outcome in the ledger. See ledger.ts for why this sends exactly once.
+import { listHeaders } from "../mail/list-headers.ts";
+import type { OutgoingMail, RateInfo, SendOutcome } from "../mail/transport.ts";
+import { signToken } from "../subscriptions/tokens.ts";
+import type { DigestDeps } from "./deps.ts";
+import {
+  completeIfDone,
+  freezeChunk,
+  frozenRecipients,
+  getChunk,
+  recordAttemptError,
+  recordFailed,
+  recordSent,
+  variantsOf,
+} from "./ledger.ts";
+import { personalise } from "./render.ts";
+
+export type ChunkResult = { done: true } | { done: false; retryAfterSeconds: number };
+
+/**
+ * Spaces provider calls to the rate the provider reports (ratelimit-limit per second), so a long
+ * edition runs close to the limit instead of bursting into 429s. One per isolate; the queue consumer
+ * runs one at a time (max_concurrency = 1).
+ */
+export class Pacer {
+  #nextAt = 0;
+
+  async wait(): Promise<void> {
+    const delay = this.#nextAt - Date.now();
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  }
+
+  /** After a call that started at `startedAt`: the next may start one interval later, or after a reset. */
+  update(startedAt: number, rate: RateInfo | undefined): void {
+    if (!rate) return;
+    const interval = 1000 / rate.limit;
+    this.#nextAt = rate.remaining > 0 ? startedAt + interval : Date.now() + rate.resetSeconds * 1000;
+  }
+
+  block(seconds: number): void {
+    this.#nextAt = Math.max(this.#nextAt, Date.now() + seconds * 1000);
+  }
+}
+
+export const pacer = new Pacer();
+
+/** Links in a digest are derived from the edition, so every retry renders the same bytes. */
+async function editionNonce(editionId: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`digest:${editionId}`)));
+  return btoa(String.fromCharCode(...digest.subarray(0, 12)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_");
+}
+
+async function linksFor(deps: DigestDeps, subscriberId: number, nonce: string) {
+  const token = (purpose: "unsubscribe" | "preferences") =>
+    signToken(deps.signingKey, { purpose, subscriberId, nonce, expires: 0 });
+  return {
+    unsubscribeUrl: `${deps.base}/unsubscribe/${await token("unsubscribe")}`,
+    preferencesUrl: `${deps.base}/preferences/${await token("preferences")}`,
+  };
+}
+
+function log(level: "log" | "error", event: string, fields: Record<string, unknown>) {
+  console[level](JSON.stringify({ event, ...fields }));
+}
+
+/** How long to wait before retry `attempt` (1-based) after a provider or network failure. */
+export function backoff(deps: DigestDeps, attempt: number): number {
+  return Math.min(300, deps.backoffSeconds * 2 ** Math.max(0, attempt - 1));
+}
+
+export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: number): Promise<ChunkResult> {
+  const chunk = await getChunk(deps.db, editionId, chunkNo);
+  if (!chunk || chunk.status !== "pending") return { done: true }; // a duplicate message: already settled
+  const now = () => deps.now().toISOString();
+  await freezeChunk(deps.db, editionId, chunkNo, now());
+  const recipients = await frozenRecipients(deps.db, editionId, chunkNo);
+  if (recipients.length === 0) {
+    await recordSent(deps.db, editionId, chunkNo, [], now());
+    return { done: true };
+  }
+
+  const variants = await variantsOf(deps.db, editionId, [...new Set(recipients.map((r) => r.variant))]);
+  const nonce = await editionNonce(editionId);
+  const batch: OutgoingMail[] = [];
+  for (const r of recipients) {
+    const variant = variants.get(r.variant);
+    if (!variant) throw new Error(`edition ${editionId}: variant missing for chunk ${chunkNo}`);
+    const links = await linksFor(deps, r.subscriber_id, nonce);
+    batch.push({
+      from: deps.from,
+      to: r.email,
+      ...personalise(variant, links),
+      headers: listHeaders(deps.content.site, deps.base, links.unsubscribeUrl),
+      tags: [{ name: "edition", value: editionId }],
+    });
+  }
+
+  await pacer.wait();
+  const startedAt = Date.now();
+  const outcome: SendOutcome = await deps.transport.send(batch, `${editionId}:${chunkNo}`);
+  if (outcome.ok) {
+    pacer.update(startedAt, outcome.rate);
+    await recordSent(
+      deps.db,
+      editionId,
+      chunkNo,
+      recipients.map((r, i) => ({ subscriberId: r.subscriber_id, providerId: outcome.ids[i] })),
+      now(),
+    );
+    log("log", "digest-chunk-sent", { edition: editionId, chunk: chunkNo, recipients: recipients.length });
+    return { done: true };
+  }
+  if (outcome.retry) {
+    if (outcome.kind === "rate_limited") pacer.block(outcome.retryAfterSeconds);
+    const wait =
+      outcome.kind === "unavailable"
+        ? Math.max(outcome.retryAfterSeconds, backoff(deps, chunk.attempts + 1))
+        : outcome.retryAfterSeconds;
+    await recordAttemptError(deps.db, editionId, chunkNo, `${outcome.kind}: ${outcome.message}`, now());
+    log("log", "digest-chunk-retry", {
+      edition: editionId,
+      chunk: chunkNo,
+      kind: outcome.kind,
+      retryAfterSeconds: wait,
+    });
+    return { done: false, retryAfterSeconds: wait };
+  }
+  await recordFailed(deps.db, editionId, chunkNo, `${outcome.kind}: ${outcome.message}`, now());
+  log("error", "digest-chunk-failed", {
+    edition: editionId,
+    chunk: chunkNo,
+    recipients: recipients.length,
+    kind: outcome.kind,
+    message: outcome.message,
+  });
+  return { done: true };
+}
+
+/** A chunk that exhausted its retries (from the dead-letter queue): recorded as failed, loudly. */
+export async function giveUpChunk(deps: DigestDeps, editionId: string, chunkNo: number): Promise<void> {
+  const chunk = await getChunk(deps.db, editionId, chunkNo);
+  if (!chunk || chunk.status !== "pending") return;
+  await recordFailed(
+    deps.db,
+    editionId,
+    chunkNo,
+    "gave up: retry limit reached (dead-letter queue)",
+    deps.now().toISOString(),
+  );
+  await completeIfDone(deps.db, editionId, deps.now().toISOString());
+  log("error", "digest-chunk-dead-lettered", { edition: editionId, chunk: chunkNo, recipients: chunk.recipients });
+}

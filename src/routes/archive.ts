@@ -1,0 +1,48 @@
+// GET /digests and /digests/:id — the public archive of sent editions.
+import { Hono } from "hono";
+import type { AppEnv } from "../app.ts";
+import type { Briefing } from "../content/schema.ts";
+import { rejectOtherMethods } from "../http/methods.ts";
+import { archivePage, editionPage } from "../web/archive-pages.ts";
+import { renderError } from "./pages.ts";
+
+export const archiveRoutes = new Hono<AppEnv>();
+
+const html = (body: string) => ({
+  body,
+  headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "public, max-age=300" },
+});
+
+archiveRoutes.get("/digests", async (c) => {
+  const { results } = await c.env.DB.prepare(
+    "SELECT id, cadence, window_to, items FROM editions WHERE status IN ('sending', 'done') ORDER BY window_to DESC LIMIT 200",
+  ).all<{ id: string; cadence: string; window_to: string; items: string }>();
+  const editions = results.map((r) => ({
+    id: r.id,
+    cadence: r.cadence,
+    to: r.window_to,
+    items: JSON.parse(r.items).length,
+  }));
+  const out = html(String(await archivePage({ content: c.get("content"), base: c.get("base") }, editions)));
+  return c.body(out.body, 200, out.headers);
+});
+
+archiveRoutes.get("/digests/:id", async (c) => {
+  const row = await c.env.DB.prepare("SELECT id, cadence, window_to, items FROM editions WHERE id = ?1")
+    .bind(c.req.param("id"))
+    .first<{ id: string; cadence: string; window_to: string; items: string }>();
+  if (!row) return renderError(c, 404, "Not found", "There is no digest with this id.");
+  const content = c.get("content");
+  const items = (JSON.parse(row.items) as string[])
+    .map((slug) => content.briefings.find((b) => b.slug === slug))
+    .filter((b): b is Briefing => !!b);
+  const body = await editionPage(
+    { content, base: c.get("base") },
+    { id: row.id, cadence: row.cadence, to: row.window_to, items },
+  );
+  const out = html(String(body));
+  return c.body(out.body, 200, out.headers);
+});
+
+rejectOtherMethods(archiveRoutes, "/digests", ["GET", "HEAD"]);
+rejectOtherMethods(archiveRoutes, "/digests/:id", ["GET", "HEAD"]);
