@@ -1,35 +1,49 @@
-// Two test projects: "workers" runs inside workerd (the Workers runtime) with the bindings from
-// wrangler.toml, real local D1 and the migrations applied; "node" runs the checks that need programs
-// outside the runtime (a real feed reader, a real browser, the Resend stand-in's own tests).
+// Three test projects:
+// - "workers": inside workerd (the Workers runtime) with the bindings from wrangler.toml, real local D1
+//   (migrated) and Queues; mail goes to the local outbox.
+// - "workers-resend": the same Worker with RESEND_API_KEY set, so mail goes through the resend SDK to
+//   the local Resend stand-in (the only fake): digest delivery, the fault matrix, webhooks.
+// - "node": checks that drive programs outside the runtime (a real feed reader, a real browser, the
+//   Resend stand-in's own tests).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { TEST_WEBHOOK_SECRET } from "./tests/support/test-secrets.ts";
+
+function workersProject(name: string, include: string[], exclude: string[], bindings: Record<string, string> = {}) {
+  return {
+    plugins: [
+      cloudflareTest(async ({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            RESEND_MOCK_URL: inject("resendMockUrl"),
+            ...bindings,
+            ...(bindings.RESEND_API_KEY ? { RESEND_BASE_URL: inject("resendMockUrl") } : {}),
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      include,
+      exclude,
+      globalSetup: ["tests/support/global-setup.ts"],
+      setupFiles: ["tests/support/apply-migrations.ts"],
+    },
+  } satisfies TestProjectInlineConfiguration;
+}
 
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [
-          cloudflareTest(async ({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-                RESEND_MOCK_URL: inject("resendMockUrl"),
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workers",
-          include: ["tests/**/*.test.ts"],
-          exclude: ["tests/**/*.node.test.ts"],
-          globalSetup: ["tests/support/global-setup.ts"],
-          setupFiles: ["tests/support/apply-migrations.ts"],
-        },
-      },
-      {
-        test: { name: "node", include: ["tests/**/*.node.test.ts"], environment: "node" },
-      },
+      workersProject("workers", ["tests/**/*.test.ts"], ["tests/**/*.node.test.ts", "tests/**/*.resend.test.ts"]),
+      workersProject("workers-resend", ["tests/**/*.resend.test.ts"], [], {
+        RESEND_API_KEY: "re_test_key",
+        RESEND_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        DIGEST_BACKOFF_SECONDS: "0",
+      }),
+      { test: { name: "node", include: ["tests/**/*.node.test.ts"], environment: "node" } },
     ],
   },
 });

@@ -43,7 +43,8 @@ export function classifyError(error: ApiError, headers: Record<string, string> |
   }
   // No status: the request never got an answer (network, timeout, lost response). 5xx: provider trouble.
   if (status === null || status >= 500 || name === "application_error" || name === "internal_server_error") {
-    return { ok: false, retry: true, kind: "unavailable", retryAfterSeconds: retryAfter(headers, 5), message };
+    // No wait of its own unless the provider names one: the caller's backoff decides.
+    return { ok: false, retry: true, kind: "unavailable", retryAfterSeconds: retryAfter(headers, 0), message };
   }
   return { ok: false, retry: false, kind: "rejected", message };
 }

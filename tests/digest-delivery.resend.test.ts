@@ -1,0 +1,182 @@
+// Digest delivery through the resend SDK to the local Resend stand-in, over the real local Queue:
+// batch sizes, idempotency keys, and the fault matrix — every recipient gets exactly one mail.
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { digestDeps } from "../src/digest/deps.ts";
+import { planStep, startEdition } from "../src/digest/edition.ts";
+import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import { sendChunk } from "../src/digest/send.ts";
+import type { MailTransport } from "../src/mail/transport.ts";
+import { progress, runDigest, seedSubscribers, waitUntilDone } from "./support/digest.ts";
+import { compile, SEED_FILE } from "./support/fixtures.ts";
+import { editionOf, mockFaults, mockOptions, mockReset, mockState } from "./support/resend-control.ts";
+
+let windows = 0;
+/** A fresh edition each time: the seed briefing in a window no other test used. */
+function freshWindow() {
+  windows++;
+  return { from: new Date(Date.UTC(2024, 9, 15, 0, windows)).toISOString(), to: "2024-10-17T07:00:00Z" };
+}
+
+async function mailsFor(edition: string) {
+  return (await mockState()).emails.filter((e) => editionOf(e) === edition);
+}
+
+function expectExactlyOnce(mails: { to: string[] }[], recipients: string[]) {
+  const to = mails.map((m) => m.to[0]).sort();
+  expect(to).toEqual([...recipients].sort());
+}
+
+beforeEach(async () => {
+  await mockReset();
+});
+
+describe("delivery through Resend", () => {
+  let readers: string[];
+
+  it("sends 1,000 recipients exactly 1,000 mails in 10 batch calls", async () => {
+    readers = await seedSubscribers({ prefix: "r-", count: 1000 });
+    const run = await runDigest({ cadence: "daily", ...freshWindow() });
+    expect(run.body).toMatchObject({ items: 1, recipients: 1000, batches: 10, started: true });
+    const edition = run.body.edition as string;
+    await waitUntilDone(edition);
+
+    const state = await mockState();
+    const batchCalls = state.calls.filter((c) => c.path === "/emails/batch");
+    expect(batchCalls).toHaveLength(10);
+    expect(batchCalls.every((c) => c.status === 200 && c.size === 100)).toBe(true);
+    expect(new Set(batchCalls.map((c) => c.idempotencyKey))).toEqual(
+      new Set(Array.from({ length: 10 }, (_, i) => `${edition}:${i}`)),
+    );
+    expectExactlyOnce(await mailsFor(edition), readers);
+    expect(await progress(edition)).toMatchObject({ sent: 1000, failed: 0, pending: 0, skipped: 0 });
+  });
+
+  it("holds under the fault matrix: 500s, lost responses, slow answers, a rate limit, the edition started twice", async () => {
+    readers.push(...(await seedSubscribers({ prefix: "f-", count: 2000 })));
+    await mockFaults({ error500: 0.1, lostResponse: 0.1, slowMs: 300, slowFraction: 0.1, seed: 7 });
+    await mockOptions({ ratePerSecond: 8 });
+    const window = freshWindow();
+    const [a, b] = await Promise.all([
+      runDigest({ cadence: "daily", ...window }),
+      runDigest({ cadence: "daily", ...window }),
+    ]);
+    // Another sender on the same Resend team uses up the rate limit meanwhile, so the digest meets 429s.
+    const neighbour = (async () => {
+      for (let i = 0; i < 40; i++) {
+        await fetch(`${env.RESEND_MOCK_URL}/emails`, {
+          method: "POST",
+          headers: {
+            Authorization: "Bearer re_neighbour",
+            "User-Agent": "neighbour",
+            "Content-Type": "application/json",
+          },
+          body: "{}",
+        });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    expect(a.body.edition).toBe(b.body.edition);
+    expect([a.body.started, b.body.started].sort()).toEqual([false, true]);
+    const edition = a.body.edition as string;
+    const done = await waitUntilDone(edition, 60_000);
+    await neighbour;
+    expect(done).toMatchObject({ recipients: 3000, sent: 3000, failed: 0, pending: 0 });
+
+    const state = await mockState();
+    // The faults happened…
+    expect(state.calls.some((c) => c.status === 500)).toBe(true);
+    expect(state.calls.some((c) => c.status === 0)).toBe(true); // lost response
+    expect(state.calls.some((c) => c.status === 429 && c.path === "/emails/batch")).toBe(true);
+    // …and still every recipient got exactly one mail.
+    expectExactlyOnce(await mailsFor(edition), readers);
+  }, 90_000);
+});
+
+describe("the ledger at the edges", () => {
+  /** A queue that only records, so a test can step the digest by hand. */
+  function captureQueue() {
+    const sent: DigestMessage[] = [];
+    const queue = {
+      send: async (body: DigestMessage) => void sent.push(body),
+      sendBatch: async (messages: { body: DigestMessage }[]) => void sent.push(...messages.map((m) => m.body)),
+    } as unknown as Queue<DigestMessage>;
+    return { queue, sent };
+  }
+
+  async function planned(count: number, prefix: string) {
+    // Only this test's subscribers are on the list.
+    await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE status = 'confirmed'").run();
+    const recipients = await seedSubscribers({ prefix, count });
+    const { queue, sent } = captureQueue();
+    const deps = { ...digestDeps(env, compile(SEED_FILE)), queue };
+    const window = freshWindow();
+    const summary = await startEdition(deps, "daily", new Date(window.to), new Date(window.from));
+    await planStep(deps, summary.edition);
+    const chunks = sent.filter((m): m is Extract<DigestMessage, { kind: "send" }> => m.kind === "send");
+    return { deps, edition: summary.edition, recipients, chunks };
+  }
+
+  it("a crash between the provider call and the ledger write sends nothing twice", async () => {
+    const { deps, edition, recipients, chunks } = await planned(150, "crash-");
+    expect(chunks).toHaveLength(2);
+    const crashing: MailTransport = {
+      name: "resend",
+      async send(batch, key) {
+        await deps.transport.send(batch, key);
+        throw new Error("the isolate died here");
+      },
+    };
+    await expect(sendChunk({ ...deps, transport: crashing }, edition, 0)).rejects.toThrow("the isolate died here");
+    // The queue redelivers the message; the retry carries the same key and payload.
+    for (const c of chunks) expect(await sendChunk(deps, edition, c.chunk)).toEqual({ done: true });
+    // And a late duplicate of a settled chunk does nothing.
+    expect(await sendChunk(deps, edition, 0)).toEqual({ done: true });
+
+    const state = await mockState();
+    expectExactlyOnce(await mailsFor(edition), recipients);
+    const keys = state.calls.map((c) => c.idempotencyKey);
+    expect(keys).toEqual([`${edition}:0`, `${edition}:0`, `${edition}:1`]);
+    expect(await progress(edition)).toMatchObject({ sent: 150, pending: 0, failed: 0 });
+  });
+
+  it("skips recipients who unsubscribed or were suppressed after planning", async () => {
+    const { deps, edition, recipients, chunks } = await planned(5, "late-");
+    await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE email = ?1").bind(recipients[1]).run();
+    await env.DB.prepare("UPDATE subscribers SET status = 'bounced' WHERE email = ?1").bind(recipients[3]).run();
+    for (const c of chunks) await sendChunk(deps, edition, c.chunk);
+    expectExactlyOnce(await mailsFor(edition), [recipients[0]!, recipients[2]!, recipients[4]!]);
+    expect(await progress(edition)).toMatchObject({ sent: 3, skipped: 2, pending: 0 });
+  });
+
+  it("records a chunk the provider refuses as failed, with the reason, and does not retry it", async () => {
+    const { deps, edition, chunks } = await planned(3, "refused-");
+    const refusing: MailTransport = {
+      name: "resend",
+      send: async () => ({ ok: false, retry: false, kind: "rejected", message: "validation_error: invalid from" }),
+    };
+    expect(await sendChunk({ ...deps, transport: refusing }, edition, chunks[0]!.chunk)).toEqual({ done: true });
+    const p = await progress(edition);
+    expect(p).toMatchObject({ failed: 3, sent: 0, pending: 0, status: "done" });
+    expect(p.errors[0]?.error).toContain("validation_error");
+  });
+
+  it("asks for a retry after the provider's reset time on 429", async () => {
+    const { deps, edition, chunks } = await planned(2, "limited-");
+    const limited: MailTransport = {
+      name: "resend",
+      send: async () => ({
+        ok: false,
+        retry: true,
+        kind: "rate_limited",
+        retryAfterSeconds: 3,
+        message: "rate_limit_exceeded",
+      }),
+    };
+    expect(await sendChunk({ ...deps, transport: limited }, edition, chunks[0]!.chunk)).toEqual({
+      done: false,
+      retryAfterSeconds: 3,
+    });
+    expect((await progress(edition)).pending).toBe(2);
+  });
+});
