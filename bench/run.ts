@@ -3,7 +3,9 @@
 // Part 1 (feeds): 2,000 generated briefings; request rate of /feed.xml, /atom.xml and /feed.json
 // against the constant /healthz in local workerd (wrangler dev), as ratios from interleaved rounds
 // so machine noise hits both sides alike; the first (uncached) render of each feed; content build
-// time; the deployable bundle's size (gzip of `wrangler deploy --dry-run`).
+// time; the deployable bundle's size (gzip of `wrangler deploy --dry-run`); a 100,000-row CSV import.
+// Part 2 (digest, bench/digest.ts): an edition to 20,000 recipients through the local Queue to the
+// Resend stand-in limited to a set rate: renders, provider calls, throughput against the limit, CPU.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -12,6 +14,7 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { stringify } from "yaml";
 import { type LocalWorker, startLocalWorker } from "../tests/support/local-worker.ts";
+import { benchDigest, type DigestBench } from "./digest.ts";
 
 const root = join(import.meta.dirname, "..");
 const dataDir = join(root, "bench", "data");
@@ -170,6 +173,8 @@ async function main() {
     buildContent(); // put the real content back in .generated/
   }
   results.contentBuild = { briefings: BRIEFINGS, ms: Math.round(buildMs) };
+  console.log("digest: 20,000 recipients against the stand-in at 10 calls/s…");
+  results.digest = await benchDigest(Number(process.env.BENCH_RECIPIENTS ?? 20_000), 10);
   results.bundle = bundleSize();
   results.machine = {
     cpus: cpus().length,

@@ -50,6 +50,11 @@ describe("delivery through Resend", () => {
     );
     expectExactlyOnce(await mailsFor(edition), readers);
     expect(await progress(edition)).toMatchObject({ sent: 1000, failed: 0, pending: 0, skipped: 0 });
+    // The ledger keeps the provider's id of every mail (webhooks find the edition by it).
+    const ids = await env.DB.prepare("SELECT provider_id FROM deliveries WHERE edition_id = ?1")
+      .bind(edition)
+      .all<{ provider_id: string }>();
+    expect(new Set(ids.results.map((r) => r.provider_id))).toEqual(new Set((await mailsFor(edition)).map((m) => m.id)));
   });
 
   it("holds under the fault matrix: 500s, lost responses, slow answers, a rate limit, the edition started twice", async () => {

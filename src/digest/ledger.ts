@@ -292,13 +292,17 @@ export async function recordSent(
   sent: { subscriberId: number; providerId: string | undefined }[],
   now: string,
 ): Promise<void> {
-  const statements = sent.map((s) =>
+  // One statement for the whole chunk: [[subscriber id, provider id], …] as JSON.
+  const pairs = JSON.stringify(sent.map((s) => [s.subscriberId, s.providerId ?? null]));
+  const statements = [
     db
       .prepare(
-        "UPDATE deliveries SET status = 'sent', provider_id = ?3, updated_at = ?4 WHERE edition_id = ?1 AND subscriber_id = ?2",
+        `UPDATE deliveries SET status = 'sent', updated_at = ?3,
+           provider_id = (SELECT p.value ->> '$[1]' FROM json_each(?2) AS p WHERE p.value ->> '$[0]' = deliveries.subscriber_id)
+         WHERE edition_id = ?1 AND subscriber_id IN (SELECT p.value ->> '$[0]' FROM json_each(?2) AS p)`,
       )
-      .bind(editionId, s.subscriberId, s.providerId ?? null, now),
-  );
+      .bind(editionId, pairs, now),
+  ];
   statements.push(
     db
       .prepare(
@@ -349,6 +353,8 @@ export interface Progress {
   skipped: number;
   pending: number;
   delivered: number;
+  /** Renderings of the digest for this edition: one per topic variant, whatever the recipient count. */
+  variants: number;
   errors: { chunk: number; error: string }[];
 }
 
@@ -360,6 +366,10 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     .bind(id)
     .all<{ status: string; n: number }>();
   const by = Object.fromEntries(results.map((r) => [r.status, r.n]));
+  const variants = await db
+    .prepare("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = ?1")
+    .bind(id)
+    .first<{ n: number }>();
   const errors = await db
     .prepare(
       "SELECT chunk, last_error AS error FROM edition_chunks WHERE edition_id = ?1 AND last_error IS NOT NULL ORDER BY chunk LIMIT 20",
@@ -379,6 +389,7 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     skipped: by.skipped ?? 0,
     pending: (by.queued ?? 0) + (by.sending ?? 0),
     delivered: edition.delivered,
+    variants: variants?.n ?? 0,
     errors: errors.results,
   };
 }

@@ -73,7 +73,7 @@ export function backoff(deps: DigestDeps, attempt: number): number {
 
 export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: number): Promise<ChunkResult> {
   const chunk = await getChunk(deps.db, editionId, chunkNo);
-  if (!chunk || chunk.status !== "pending") return { done: true }; // a duplicate message: already settled
+  if (chunk?.status !== "pending") return { done: true }; // a duplicate message: already settled
   const now = () => deps.now().toISOString();
   await freezeChunk(deps.db, editionId, chunkNo, now());
   const recipients = await frozenRecipients(deps.db, editionId, chunkNo);
@@ -142,7 +142,7 @@ export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: nu
 /** A chunk that exhausted its retries (from the dead-letter queue): recorded as failed, loudly. */
 export async function giveUpChunk(deps: DigestDeps, editionId: string, chunkNo: number): Promise<void> {
   const chunk = await getChunk(deps.db, editionId, chunkNo);
-  if (!chunk || chunk.status !== "pending") return;
+  if (chunk?.status !== "pending") return;
   await recordFailed(
     deps.db,
     editionId,
