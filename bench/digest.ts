@@ -30,6 +30,8 @@ export interface DigestBench {
   mailsPerSecond: number;
   cpuMsPer1000: number;
   status429: number;
+  /** Time between consecutive accepted batch calls: where the sender lost time to the limit. */
+  gapsMs: { p50: number; p90: number; p99: number; max: number };
 }
 
 export async function benchDigest(recipients: number, ratePerSecond: number): Promise<DigestBench> {
@@ -73,6 +75,14 @@ export async function benchDigest(recipients: number, ratePerSecond: number): Pr
     const last = Math.max(...mock.emails.map((e) => e.receivedAt));
     const seconds = (last - first) / 1000;
     const callsPerSecond = (ok.length - 1) / seconds;
+    const starts = [...new Set(mock.emails.map((e) => e.batchCallId))].map(
+      (id) => mock.emails.find((e) => e.batchCallId === id)!.receivedAt,
+    );
+    const gaps = starts
+      .slice(1)
+      .map((t, i) => t - starts[i]!)
+      .sort((a, b) => a - b);
+    const pct = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))] ?? 0;
     return {
       recipients,
       rateLimitPerSecond: ratePerSecond,
@@ -85,6 +95,7 @@ export async function benchDigest(recipients: number, ratePerSecond: number): Pr
       mailsPerSecond: Math.round((recipients - 100) / seconds),
       cpuMsPer1000: Number(((cpu * 1000) / (recipients / 1000)).toFixed(1)),
       status429: mock.calls.filter((c) => c.status === 429).length,
+      gapsMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: gaps.at(-1) ?? 0 },
     };
   } finally {
     await worker.stop();

@@ -1,7 +1,9 @@
 // Digest delivery through the resend SDK to the local Resend stand-in, over the real local Queue:
 // batch sizes, idempotency keys, and the fault matrix — every recipient gets exactly one mail.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { DEAD_LETTER_QUEUE, handleQueue } from "../src/digest/consumer.ts";
 import { digestDeps } from "../src/digest/deps.ts";
 import { planStep, startEdition } from "../src/digest/edition.ts";
 import type { DigestMessage } from "../src/digest/queue-messages.ts";
@@ -114,7 +116,7 @@ describe("the ledger at the edges", () => {
     await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE status = 'confirmed'").run();
     const recipients = await seedSubscribers({ prefix, count });
     const { queue, sent } = captureQueue();
-    const deps = { ...digestDeps(env, compile(SEED_FILE)), queue };
+    const deps = { ...digestDeps(env, compile(SEED_FILE)), queue, planQueue: queue };
     const window = freshWindow();
     const summary = await startEdition(deps, "daily", new Date(window.to), new Date(window.from));
     await planStep(deps, summary.edition);
@@ -164,6 +166,21 @@ describe("the ledger at the edges", () => {
     const p = await progress(edition);
     expect(p).toMatchObject({ failed: 3, sent: 0, pending: 0, status: "done" });
     expect(p.errors[0]?.error).toContain("validation_error");
+  });
+
+  it("records a chunk that reached the dead-letter queue as failed, and says so in the log", async () => {
+    const { edition, chunks } = await planned(4, "dead-");
+    const batch = createMessageBatch<DigestMessage>(DEAD_LETTER_QUEUE, [
+      { id: "m1", timestamp: new Date(), attempts: 11, body: chunks[0]! },
+    ]);
+    const ctx = createExecutionContext();
+    await handleQueue(batch, env, compile(SEED_FILE));
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["m1"]);
+    const p = await progress(edition);
+    expect(p).toMatchObject({ failed: 4, pending: 0, status: "done" });
+    expect(p.errors[0]?.error).toContain("dead-letter");
+    expect((await mockState()).emails.filter((e) => editionOf(e) === edition)).toHaveLength(0);
   });
 
   it("asks for a retry after the provider's reset time on 429", async () => {

@@ -2,10 +2,10 @@
 import type { Content } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { digestDeps } from "./deps.ts";
-import { planStep, startEdition } from "./edition.ts";
+import { planEdition, startEdition } from "./edition.ts";
 import { cadencesDue } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
-import { giveUpChunk, sendChunk } from "./send.ts";
+import { deliverChunk, giveUpChunk, type PreparedChunk, prepareChunk } from "./send.ts";
 
 export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
 
@@ -18,18 +18,33 @@ export async function handleScheduled(controller: ScheduledController, env: Bind
 export async function handleQueue(batch: MessageBatch<DigestMessage>, env: Bindings, content: Content): Promise<void> {
   const deps = digestDeps(env, content);
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
-  for (const message of batch.messages) {
+  const messages = batch.messages;
+  // While one chunk's batch call is in flight, the next chunk is prepared (D1 reads, links, bodies),
+  // so the calls follow each other as closely as the provider's rate allows.
+  const prepare = (i: number): Promise<PreparedChunk> | undefined => {
+    const body = messages[i]?.body;
+    if (deadLetters || body?.kind !== "send") return undefined;
+    const prepared = prepareChunk(deps, body.edition, body.chunk);
+    prepared.catch(() => {}); // handled when its turn comes
+    return prepared;
+  };
+  let next = prepare(0);
+  for (const [i, message] of messages.entries()) {
     const body = message.body;
+    const prepared = next;
+    next = undefined;
     try {
       if (deadLetters) {
         if (body.kind === "send") await giveUpChunk(deps, body.edition, body.chunk);
         else console.error(JSON.stringify({ event: "digest-plan-dead-lettered", edition: body.edition }));
         message.ack();
       } else if (body.kind === "plan") {
-        await planStep(deps, body.edition);
+        await planEdition(deps, body.edition);
         message.ack();
       } else {
-        const result = await sendChunk(deps, body.edition, body.chunk);
+        const ready = await (prepared ?? prepareChunk(deps, body.edition, body.chunk));
+        next = prepare(i + 1);
+        const result = await deliverChunk(deps, ready);
         if (result.done) message.ack();
         else message.retry({ delaySeconds: Math.ceil(result.retryAfterSeconds) });
       }
@@ -38,5 +53,6 @@ export async function handleQueue(batch: MessageBatch<DigestMessage>, env: Bindi
       console.error(JSON.stringify({ event: "digest-message-error", queue: batch.queue, body, message: String(e) }));
       message.retry({ delaySeconds: deps.backoffSeconds });
     }
+    next ??= prepare(i + 1);
   }
 }

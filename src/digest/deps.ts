@@ -7,7 +7,10 @@ import type { DigestMessage } from "./queue-messages.ts";
 
 export interface DigestDeps {
   db: D1Database;
+  /** Chunks to send. */
   queue: Queue<DigestMessage>;
+  /** Planning steps still to do (consumed beside the sender, so sends never wait behind planning). */
+  planQueue: Queue<DigestMessage>;
   transport: MailTransport;
   content: Content;
   base: string;
@@ -22,6 +25,7 @@ export function digestDeps(env: Bindings, content: Content): DigestDeps {
   return {
     db: env.DB,
     queue: env.DIGEST_QUEUE as Queue<DigestMessage>,
+    planQueue: env.DIGEST_PLAN_QUEUE as Queue<DigestMessage>,
     transport: createTransport(env),
     content,
     base: baseUrl(env, content.site.baseUrl),

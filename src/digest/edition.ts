@@ -66,7 +66,7 @@ export async function startEdition(deps: DigestDeps, cadence: Cadence, to: Date,
   );
   const recipients = await countRecipients(deps.db, cadence, tags);
   if (!created) return summaryOf((await getEdition(deps.db, window.id)) as EditionRow, false);
-  await deps.queue.send({ kind: "plan", edition: window.id } satisfies DigestMessage);
+  await deps.planQueue.send({ kind: "plan", edition: window.id } satisfies DigestMessage);
   log("digest-started", { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients) });
   return { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients), started: true };
 }
@@ -83,10 +83,9 @@ function itemsOf(deps: DigestDeps, edition: EditionRow): Briefing[] {
 }
 
 /** Enqueues chunks not yet on the queue (a crash between commit and enqueue leaves some). */
-async function enqueueChunks(deps: DigestDeps, editionId: string, andThen?: DigestMessage): Promise<number> {
+async function enqueueChunks(deps: DigestDeps, editionId: string): Promise<number> {
   const chunks = await unqueuedChunks(deps.db, editionId);
   const messages: DigestMessage[] = chunks.map((chunk) => ({ kind: "send", edition: editionId, chunk }));
-  if (andThen) messages.push(andThen);
   for (let i = 0; i < messages.length; i += 100) {
     await deps.queue.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
   }
@@ -94,13 +93,32 @@ async function enqueueChunks(deps: DigestDeps, editionId: string, andThen?: Dige
   return chunks.length;
 }
 
-/** One planning step: the next PLAN_STEP subscribers become chunks; the rest continues as a new message. */
-export async function planStep(deps: DigestDeps, editionId: string): Promise<void> {
+/** How long one plan message keeps planning before it hands the rest to a new message. */
+export const PLAN_BUDGET_MS = 5_000;
+
+/**
+ * Plans an edition step after step for up to PLAN_BUDGET_MS, then continues through the queue.
+ * Planning ahead keeps the sender's queue full: sends never wait behind a plan step.
+ */
+export async function planEdition(deps: DigestDeps, editionId: string, budgetMs = PLAN_BUDGET_MS): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const { finished } = await planStep(deps, editionId);
+    if (finished) return;
+    if (Date.now() - started > budgetMs) {
+      await deps.planQueue.send({ kind: "plan", edition: editionId } satisfies DigestMessage);
+      return;
+    }
+  }
+}
+
+/** One planning step: the next PLAN_STEP subscribers become chunks, enqueued for sending. */
+export async function planStep(deps: DigestDeps, editionId: string): Promise<{ finished: boolean }> {
   const edition = await getEdition(deps.db, editionId);
-  if (!edition) return;
+  if (!edition) return { finished: true };
   if (edition.status !== "planning") {
     await enqueueChunks(deps, editionId);
-    return;
+    return { finished: true };
   }
   const items = itemsOf(deps, edition);
   const page = await recipientsAfter(
@@ -131,8 +149,7 @@ export async function planStep(deps: DigestDeps, editionId: string): Promise<voi
   const lastId = page.at(-1)?.id ?? edition.planned_through_id;
   const committed = await commitPlanStep(deps.db, edition, chunks, lastId, finished, deps.now().toISOString());
   if (!committed) log("digest-plan-step-duplicate", { edition: editionId, after: edition.planned_through_id });
-  const next: DigestMessage | undefined = committed && !finished ? { kind: "plan", edition: editionId } : undefined;
-  const enqueued = await enqueueChunks(deps, editionId, next);
+  const enqueued = await enqueueChunks(deps, editionId);
   if (committed) {
     log("digest-planned", {
       edition: editionId,
@@ -143,4 +160,5 @@ export async function planStep(deps: DigestDeps, editionId: string): Promise<voi
     });
   }
   if (finished) await completeIfDone(deps.db, editionId, deps.now().toISOString());
+  return { finished };
 }

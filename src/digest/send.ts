@@ -71,17 +71,20 @@ export function backoff(deps: DigestDeps, attempt: number): number {
   return Math.min(300, deps.backoffSeconds * 2 ** Math.max(0, attempt - 1));
 }
 
-export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: number): Promise<ChunkResult> {
+/** A chunk ready for its batch call: recipients frozen, every mail built. */
+export type PreparedChunk =
+  | { done: true }
+  | { done: false; editionId: string; chunkNo: number; attempts: number; recipients: number[]; batch: OutgoingMail[] };
+
+export async function prepareChunk(deps: DigestDeps, editionId: string, chunkNo: number): Promise<PreparedChunk> {
   const chunk = await getChunk(deps.db, editionId, chunkNo);
   if (chunk?.status !== "pending") return { done: true }; // a duplicate message: already settled
-  const now = () => deps.now().toISOString();
-  await freezeChunk(deps.db, editionId, chunkNo, now());
+  await freezeChunk(deps.db, editionId, chunkNo, deps.now().toISOString());
   const recipients = await frozenRecipients(deps.db, editionId, chunkNo);
   if (recipients.length === 0) {
-    await recordSent(deps.db, editionId, chunkNo, [], now());
+    await recordSent(deps.db, editionId, chunkNo, [], deps.now().toISOString());
     return { done: true };
   }
-
   const variants = await variantsOf(deps.db, editionId, [...new Set(recipients.map((r) => r.variant))]);
   const nonce = await editionNonce(editionId);
   const batch: OutgoingMail[] = [];
@@ -97,7 +100,21 @@ export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: nu
       tags: [{ name: "edition", value: editionId }],
     });
   }
+  return {
+    done: false,
+    editionId,
+    chunkNo,
+    attempts: chunk.attempts + 1,
+    recipients: recipients.map((r) => r.subscriber_id),
+    batch,
+  };
+}
 
+/** The batch call for a prepared chunk, paced, and its outcome in the ledger. */
+export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): Promise<ChunkResult> {
+  if (prepared.done) return { done: true };
+  const { editionId, chunkNo, batch, recipients } = prepared;
+  const now = () => deps.now().toISOString();
   await pacer.wait();
   const startedAt = Date.now();
   const outcome: SendOutcome = await deps.transport.send(batch, `${editionId}:${chunkNo}`);
@@ -107,7 +124,7 @@ export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: nu
       deps.db,
       editionId,
       chunkNo,
-      recipients.map((r, i) => ({ subscriberId: r.subscriber_id, providerId: outcome.ids[i] })),
+      recipients.map((subscriberId, i) => ({ subscriberId, providerId: outcome.ids[i] })),
       now(),
     );
     log("log", "digest-chunk-sent", { edition: editionId, chunk: chunkNo, recipients: recipients.length });
@@ -117,7 +134,7 @@ export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: nu
     if (outcome.kind === "rate_limited") pacer.block(outcome.retryAfterSeconds);
     const wait =
       outcome.kind === "unavailable"
-        ? Math.max(outcome.retryAfterSeconds, backoff(deps, chunk.attempts + 1))
+        ? Math.max(outcome.retryAfterSeconds, backoff(deps, prepared.attempts))
         : outcome.retryAfterSeconds;
     await recordAttemptError(deps.db, editionId, chunkNo, `${outcome.kind}: ${outcome.message}`, now());
     log("log", "digest-chunk-retry", {
@@ -137,6 +154,10 @@ export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: nu
     message: outcome.message,
   });
   return { done: true };
+}
+
+export async function sendChunk(deps: DigestDeps, editionId: string, chunkNo: number): Promise<ChunkResult> {
+  return deliverChunk(deps, await prepareChunk(deps, editionId, chunkNo));
 }
 
 /** A chunk that exhausted its retries (from the dead-letter queue): recorded as failed, loudly. */
