@@ -1,10 +1,10 @@
 // zod validation at the HTTP boundary, answering 400 problem+json with the field and the reason.
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { problem } from "./problem.ts";
 
-export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
+export function validate<T extends z.ZodMiniType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result, c) => {
     if (result.success) return;
     const errors = result.error.issues.map((issue) => ({

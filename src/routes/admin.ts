@@ -1,7 +1,7 @@
 // The publisher's API under /admin, behind `Authorization: Bearer <ADMIN_TOKEN>`.
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../app.ts";
 import { adminToken } from "../config.ts";
 import { digestDeps } from "../digest/deps.ts";
@@ -96,16 +96,20 @@ adminRoutes.get("/subscribers.csv", (c) => {
 
 adminRoutes.get("/stats", async (c) => c.json(await subscriberStats(c.env.DB)));
 
+const Rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time" });
+
 const DigestRunSchema = z
   .object({
     cadence: z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' }),
-    from: z.iso.datetime({ offset: true, message: "must be an RFC 3339 date-time" }).optional(),
-    to: z.iso.datetime({ offset: true, message: "must be an RFC 3339 date-time" }).optional(),
+    from: z.optional(Rfc3339),
+    to: z.optional(Rfc3339),
   })
-  .refine((r) => !r.from || !r.to || Date.parse(r.from) < Date.parse(r.to), {
-    message: "must be before to",
-    path: ["from"],
-  });
+  .check(
+    z.refine((r) => !r.from || !r.to || Date.parse(r.from) < Date.parse(r.to), {
+      message: "must be before to",
+      path: ["from"],
+    }),
+  );
 
 // The same path as the cron: an edition id already started (by the cron or an earlier run) sends nothing again.
 adminRoutes.post("/digest/run", validate("json", DigestRunSchema), async (c) => {

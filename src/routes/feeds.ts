@@ -1,6 +1,7 @@
 // Feed routes: /feed.xml, /atom.xml, /feed.json, and the same under /outcomes/ and /tags/:tag/.
 import { Hono } from "hono";
-import { z } from "zod";
+// zod/mini: the same validation as zod with a fraction of its size in the Worker bundle.
+import * as z from "zod/mini";
 import type { AppEnv } from "../app.ts";
 import { renderAtom } from "../feeds/atom.ts";
 import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind } from "../feeds/document.ts";
@@ -18,11 +19,12 @@ const FORMATS: Record<FeedFormat, { contentType: string; render: typeof renderRs
 };
 
 const pageQuery = z.object({
-  page: z
-    .string()
-    .regex(/^[1-9][0-9]{0,5}$/, "must be a whole number from 1, without sign or leading zeros")
-    .transform(Number)
-    .optional(),
+  page: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, "must be a whole number from 1, without sign or leading zeros")),
+      z.transform(Number),
+    ),
+  ),
 });
 
 export const feedRoutes = new Hono<AppEnv>();

@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../app.ts";
 import { signingKey } from "../config.ts";
 import { tagsOf } from "../feeds/document.ts";
@@ -64,13 +64,16 @@ const tooLarge = bodyLimit({
     problem(c, 413, "Request body too large", [{ field: "body", reason: `must be at most ${MAX_BODY} bytes` }]),
 });
 
+const CadenceSchema = z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' });
+
 const SubscribeSchema = z.object({
-  email: z.string({ error: "is required" }).max(320, "is too long"),
-  cadence: z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' }).optional(),
-  tags: z
-    .array(z.string().max(64, "is too long"), { error: "must be a list of topics" })
-    .max(50, "has too many topics")
-    .optional(),
+  email: z.string({ error: "is required" }).check(z.maxLength(320, "is too long")),
+  cadence: z.optional(CadenceSchema),
+  tags: z.optional(
+    z
+      .array(z.string().check(z.maxLength(64, "is too long")), { error: "must be a list of topics" })
+      .check(z.maxLength(50, "has too many topics")),
+  ),
 });
 
 type SubscribeRequest = z.infer<typeof SubscribeSchema>;
@@ -228,8 +231,8 @@ subscriptionRoutes.post("/unsubscribe/:token", async (c) => {
 });
 
 const PreferencesSchema = z.object({
-  cadence: z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' }),
-  topics: z.array(z.string()).max(200),
+  cadence: CadenceSchema,
+  topics: z.array(z.string()).check(z.maxLength(200)),
 });
 
 async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: Subscriber) {
