@@ -1,8 +1,9 @@
 // Three test projects:
 // - "workers": inside workerd (the Workers runtime) with the bindings from wrangler.toml, real local D1
 //   (migrated) and Queues; mail goes to the local outbox.
-// - "workers-resend": the same Worker with RESEND_API_KEY set, so mail goes through the resend SDK to
-//   the local Resend stand-in (the only fake): digest delivery, the fault matrix, webhooks.
+// - "workers-providers": the same Worker wired to the outside services' local stand-ins: RESEND_API_KEY
+//   set, so mail goes through the resend SDK to the Resend stand-in (digest delivery, the fault matrix,
+//   webhooks), and WEBSUB_HUB pointing at a stand-in hub.
 // - "node": checks that drive programs outside the runtime (a real feed reader, a real browser, the
 //   Resend stand-in's own tests).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -18,8 +19,11 @@ function workersProject(name: string, include: string[], exclude: string[], bind
           bindings: {
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
             RESEND_MOCK_URL: inject("resendMockUrl"),
+            HUB_URL: inject("hubUrl"),
             ...bindings,
-            ...(bindings.RESEND_API_KEY ? { RESEND_BASE_URL: inject("resendMockUrl") } : {}),
+            ...(bindings.RESEND_API_KEY
+              ? { RESEND_BASE_URL: inject("resendMockUrl"), WEBSUB_HUB: inject("hubUrl") }
+              : {}),
           },
         },
       })),
@@ -37,8 +41,8 @@ function workersProject(name: string, include: string[], exclude: string[], bind
 export default defineConfig({
   test: {
     projects: [
-      workersProject("workers", ["tests/**/*.test.ts"], ["tests/**/*.node.test.ts", "tests/**/*.resend.test.ts"]),
-      workersProject("workers-resend", ["tests/**/*.resend.test.ts"], [], {
+      workersProject("workers", ["tests/**/*.test.ts"], ["tests/**/*.node.test.ts", "tests/**/*.providers.test.ts"]),
+      workersProject("workers-providers", ["tests/**/*.providers.test.ts"], [], {
         RESEND_API_KEY: "re_test_key",
         RESEND_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
         DIGEST_BACKOFF_SECONDS: "0",

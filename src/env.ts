@@ -14,6 +14,8 @@ export interface Secrets {
   ADMIN_TOKEN?: string;
   /** Sender, e.g. "Briefings <briefings@example.org>"; defaults to data/site.yaml's mailFrom. */
   MAIL_FROM?: string;
+  /** WebSub hub URL: feeds advertise it and the cron pings it when briefings are new. Unset: no WebSub. */
+  WEBSUB_HUB?: string;
   /** Base of the digest's retry backoff in seconds (default 5); tests set 0. */
   DIGEST_BACKOFF_SECONDS?: string;
 }

@@ -9,5 +9,6 @@ declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     RESEND_MOCK_URL: string;
+    HUB_URL: string;
   }
 }

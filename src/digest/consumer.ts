@@ -1,6 +1,8 @@
 // The queue consumer and the cron handler: thin wiring from platform events to the digest code.
+import { baseUrl } from "../config.ts";
 import type { Content } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
+import { announceNewContent } from "../websub/ping.ts";
 import { digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
 import { cadencesDue } from "./plan.ts";
@@ -9,9 +11,16 @@ import { deliverChunk, giveUpChunk, type PreparedChunk, prepareChunk } from "./s
 
 export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
 
+/** The cron that starts the digest; the others (every 15 minutes) only announce new content. */
+export const DIGEST_CRON = "0 7 * * *";
+
 export async function handleScheduled(controller: ScheduledController, env: Bindings, content: Content): Promise<void> {
-  const deps = digestDeps(env, content);
   const at = new Date(controller.scheduledTime);
+  if (env.WEBSUB_HUB) {
+    await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
+  }
+  if (controller.cron !== DIGEST_CRON) return;
+  const deps = digestDeps(env, content);
   for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
 }
 

@@ -22,6 +22,7 @@ export function renderAtom(doc: FeedDocument): string {
     .map((l) => `  <link rel="${l.rel}" href="${escapeXml(l.href)}" type="application/atom+xml"/>\n`)
     .join("");
   const logo = doc.logo ? `  <logo>${escapeXml(doc.logo)}</logo>\n` : "";
+  const hub = doc.hub ? `  <link rel="hub" href="${escapeXml(doc.hub)}"/>\n` : "";
   const entries = doc.entries
     .map((e) => {
       const categories = e.tags.map((t) => `    <category term="${escapeXml(t)}"/>\n`).join("");
@@ -50,6 +51,7 @@ export function renderAtom(doc: FeedDocument): string {
     `  <author><name>${escapeXml(doc.author)}</name><uri>${escapeXml(`${doc.base}/`)}</uri></author>\n` +
     `  <link rel="alternate" type="text/html" href="${escapeXml(doc.homeUrl)}"/>\n` +
     links +
+    hub +
     logo +
     entries +
     "</feed>\n"

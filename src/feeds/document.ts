@@ -49,6 +49,8 @@ export interface FeedDocument {
   updated: string;
   entries: FeedEntry[];
   logo?: string;
+  /** WebSub hub readers may subscribe to for pushed updates. */
+  hub?: string;
 }
 
 export type FeedKind = { kind: "briefings"; tag?: string } | { kind: "outcomes" };
@@ -58,6 +60,7 @@ export interface FeedRequest {
   format: FeedFormat;
   page: number;
   base: string;
+  hub?: string;
 }
 
 export function pageUrl(doc: Pick<FeedDocument, "feedUrl">, page: number): string {
@@ -178,6 +181,7 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
       updated: newest(briefings.map((b) => b.updated ?? b.published)),
       entries,
       ...(site.logo ? { logo: new URL(site.logo, `${base}/`).href } : {}),
+      ...(req.hub ? { hub: req.hub } : {}),
     },
   };
 }

@@ -16,6 +16,7 @@ export function renderJsonFeed(doc: FeedDocument): string {
     authors,
     ...(doc.logo ? { icon: doc.logo } : {}),
     ...(doc.page < doc.lastPage ? { next_url: pageUrl(doc, doc.page + 1) } : {}),
+    ...(doc.hub ? { hubs: [{ type: "WebSub", url: doc.hub }] } : {}),
     items: doc.entries.map((e) => ({
       id: e.id,
       url: e.url,

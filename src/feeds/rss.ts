@@ -15,6 +15,7 @@ export function renderRss(doc: FeedDocument): string {
   const links = pagingLinks(doc)
     .map((l) => `    <atom:link rel="${l.rel}" href="${escapeXml(l.href)}" type="application/rss+xml"/>\n`)
     .join("");
+  const hub = doc.hub ? `    <atom:link rel="hub" href="${escapeXml(doc.hub)}"/>\n` : "";
   const image = doc.logo
     ? `    <image><url>${escapeXml(doc.logo)}</url><title>${escapeRssText(doc.title)}</title><link>${escapeXml(doc.homeUrl)}</link></image>\n`
     : "";
@@ -49,6 +50,7 @@ export function renderRss(doc: FeedDocument): string {
     `    <ttl>${TTL_MINUTES}</ttl>\n` +
     "    <docs>https://www.rssboard.org/rss-specification</docs>\n" +
     links +
+    hub +
     image +
     items +
     "  </channel>\n" +

@@ -43,10 +43,11 @@ for (const { path, kind } of prefixes) {
       const base = c.get("base");
       const page = c.req.valid("query").page ?? 1;
       const feed = kind(c.req.param("tag"));
-      const key = `${content.version}|${base}|${route}|${feed.kind === "briefings" ? (feed.tag ?? "") : ""}|${page}`;
+      const hub = c.env.WEBSUB_HUB || undefined;
+      const key = `${content.version}|${base}|${hub ?? ""}|${route}|${feed.kind === "briefings" ? (feed.tag ?? "") : ""}|${page}`;
       const { contentType, render } = FORMATS[format];
       const doc = await c.get("renders").get(key, () => {
-        const result = buildFeed(content, { feed, format, page, base });
+        const result = buildFeed(content, { feed, format, page, base, ...(hub ? { hub } : {}) });
         if (!result.ok) return { notFound: result.reason };
         return { body: render(result.doc), contentType, lastModified: result.doc.updated };
       });
