@@ -202,9 +202,9 @@ export async function markEnqueued(db: D1Database, editionId: string, chunks: nu
     .run();
 }
 
-/** Marks the edition done once planning is over and no chunk is pending. */
+/** Marks the edition done once planning is over and no chunk is pending, and logs its totals once. */
 export async function completeIfDone(db: D1Database, editionId: string, now: string): Promise<void> {
-  await db
+  const done = await db
     .prepare(
       `UPDATE editions SET status = 'done', completed_at = ?2, updated_at = ?2
        WHERE id = ?1 AND status = 'sending'
@@ -212,6 +212,21 @@ export async function completeIfDone(db: D1Database, editionId: string, now: str
     )
     .bind(editionId, now)
     .run();
+  if (done.meta.changes !== 1) return;
+  const p = await editionProgress(db, editionId);
+  if (!p) return;
+  const line = {
+    event: "digest-done",
+    edition: editionId,
+    recipients: p.recipients,
+    chunks: p.chunks,
+    sent: p.sent,
+    skipped: p.skipped,
+    failed: p.failed,
+  };
+  // An edition that lost mail must stand out in the logs.
+  if (p.failed > 0) console.error(JSON.stringify(line));
+  else console.log(JSON.stringify(line));
 }
 
 export interface ChunkRow {
