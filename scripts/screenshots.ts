@@ -10,11 +10,20 @@ const AUTH = { Authorization: "Bearer dev-admin-token" };
 const worker = await startLocalWorker();
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 860, height: 1100 }, deviceScaleFactor: 1 });
-  const shot = (name: string, clipHeight = 1100) => page.screenshot({ path: join(docs, `${name}.png`), clip: { x: 0, y: 0, width: 860, height: clipHeight } });
+  const shot = (name: string, clipHeight = 1100) =>
+    page.screenshot({ path: join(docs, `${name}.png`), clip: { x: 0, y: 0, width: 860, height: clipHeight } });
 
   await page.goto(`${worker.url}/`);
   await shot("home", 900);
@@ -34,7 +43,9 @@ try {
   });
   let digest: { id: string } | undefined;
   for (let i = 0; i < 100 && !digest; i++) {
-    const { messages } = (await (await fetch(`${worker.url}/outbox.json`)).json()) as { messages: { id: string; subject: string }[] };
+    const { messages } = (await (await fetch(`${worker.url}/outbox.json`)).json()) as {
+      messages: { id: string; subject: string }[];
+    };
     digest = messages.find((m) => m.subject.startsWith("briefwire: "));
     if (!digest) await new Promise((r) => setTimeout(r, 100));
   }

@@ -3,7 +3,7 @@
 import { html } from "hono/html";
 import type { Briefing } from "../content/schema.ts";
 import { humanDate } from "../render/dates.ts";
-import { type Html, page } from "./layout.ts";
+import { type Html, sitePage } from "./layout.ts";
 import { dateLine, outcomeItem, subscribeForm } from "./pages.ts";
 import type { Ctx } from "./subscription-pages.ts";
 
@@ -15,15 +15,7 @@ export interface EditionView {
 }
 
 function shell(ctx: Ctx, title: string, path: string, main: Html): Html {
-  return page({
-    site: ctx.content.site,
-    base: ctx.base,
-    title,
-    description: title,
-    canonicalPath: path,
-    main,
-    cssVersion: ctx.content.version,
-  });
+  return sitePage(ctx, { title, path, main });
 }
 
 export function editionPage(ctx: Ctx, e: EditionView): Html {

@@ -1,7 +1,7 @@
 // The HTML shell every page shares: feed autodiscovery, stylesheet, header and footer. No JavaScript.
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { Site } from "../content/schema.ts";
+import type { Content, Site } from "../content/schema.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -37,6 +37,23 @@ function autodiscovery(base: string, feeds: FeedLinks) {
   return html`<link rel="alternate" type="application/rss+xml" title="${feeds.label} (RSS)" href="${urls.rss}">
 <link rel="alternate" type="application/atom+xml" title="${feeds.label} (Atom)" href="${urls.atom}">
 <link rel="alternate" type="application/feed+json" title="${feeds.label} (JSON Feed)" href="${urls.json}">`;
+}
+
+/** A page of this site from its content and base URL: the shape most routes need. */
+export function sitePage(
+  ctx: { content: Content; base: string },
+  p: { title: string; path: string; main: Html; description?: string; noindex?: boolean },
+): Html {
+  return page({
+    site: ctx.content.site,
+    base: ctx.base,
+    title: p.title,
+    description: p.description ?? p.title,
+    canonicalPath: p.path,
+    main: p.main,
+    cssVersion: ctx.content.version,
+    ...(p.noindex ? { noindex: true } : {}),
+  });
 }
 
 export function page(shell: PageShell): Html {

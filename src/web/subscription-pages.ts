@@ -3,7 +3,7 @@
 import { html, raw } from "hono/html";
 import type { Content } from "../content/schema.ts";
 import type { Cadence } from "../subscriptions/store.ts";
-import { type Html, page } from "./layout.ts";
+import { type Html, sitePage } from "./layout.ts";
 import { type SubscribeFormState, subscribeForm } from "./pages.ts";
 
 export interface Ctx {
@@ -11,17 +11,8 @@ export interface Ctx {
   base: string;
 }
 
-function personal(ctx: Ctx, title: string, main: Html, path = "/"): Html {
-  return page({
-    site: ctx.content.site,
-    base: ctx.base,
-    title,
-    description: title,
-    canonicalPath: path,
-    main,
-    cssVersion: ctx.content.version,
-    noindex: true,
-  });
+function personal(ctx: Ctx, title: string, main: Html): Html {
+  return sitePage(ctx, { title, path: "/", main, noindex: true });
 }
 
 export function checkInboxPage(ctx: Ctx): Html {

@@ -1,5 +1,6 @@
 // Helpers for digest tests: subscribers seeded straight into D1, and waiting for an edition to finish.
 import { env } from "cloudflare:workers";
+import type { Progress } from "../../src/digest/ledger.ts";
 import { ADMIN, get } from "./worker.ts";
 
 export interface SeedOptions {
@@ -31,17 +32,7 @@ export async function seedSubscribers(o: SeedOptions): Promise<string[]> {
   return emails;
 }
 
-export interface Progress {
-  edition: string;
-  status: string;
-  recipients: number;
-  chunks: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  pending: number;
-  errors: { chunk: number; error: string }[];
-}
+export type { Progress } from "../../src/digest/ledger.ts";
 
 export async function progress(edition: string): Promise<Progress> {
   return (await (await get(`/admin/digests/${edition}`, { headers: ADMIN })).json()) as Progress;

@@ -1,23 +1,9 @@
 // Drives the Resend stand-in from inside workerd over its control endpoints.
 import { env } from "cloudflare:workers";
+import type { RecordedCall, RecordedEmail } from "./resend-mock.ts";
 
-export interface MockEmail {
-  id: string;
-  to: string[];
-  subject: string;
-  html?: string;
-  text?: string;
-  headers?: Record<string, string>;
-  tags?: { name: string; value: string }[];
-  idempotencyKey?: string;
-}
-
-export interface MockCall {
-  path: string;
-  status: number;
-  idempotencyKey?: string;
-  size: number;
-}
+export type MockEmail = RecordedEmail;
+export type MockCall = RecordedCall;
 
 const url = (path: string) => `${env.RESEND_MOCK_URL}/__mock/${path}`;
 
