@@ -146,6 +146,8 @@ describe("hostile input gets a 4xx with the field and nothing is stored", () => 
   const cases: [string, unknown, string][] = [
     ["missing email", {}, "email"],
     ["email not a string", { email: 42 }, "email"],
+    ["not an object", ["a@example.org"], "body"],
+    ["null", null, "body"],
     ["no @", { email: "not-an-address" }, "email"],
     ["CRLF header injection", { email: "a@example.org\r\nBcc: victim@example.org" }, "email"],
     ["SQL text", { email: "x@example.org'); DROP TABLE subscribers;--" }, "email"],

@@ -66,15 +66,20 @@ const tooLarge = bodyLimit({
 
 const CadenceSchema = z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' });
 
-const SubscribeSchema = z.object({
-  email: z.string({ error: "is required" }).check(z.maxLength(320, "is too long")),
-  cadence: z.optional(CadenceSchema),
-  tags: z.optional(
-    z
-      .array(z.string().check(z.maxLength(64, "is too long")), { error: "must be a list of topics" })
-      .check(z.maxLength(50, "has too many topics")),
-  ),
-});
+const SubscribeSchema = z.object(
+  {
+    email: z
+      .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+      .check(z.maxLength(320, "is too long")),
+    cadence: z.optional(CadenceSchema),
+    tags: z.optional(
+      z
+        .array(z.string().check(z.maxLength(64, "is too long")), { error: "must be a list of topics" })
+        .check(z.maxLength(50, "has too many topics")),
+    ),
+  },
+  { error: 'must be a JSON object like {"email": "you@example.org"}' },
+);
 
 type SubscribeRequest = z.infer<typeof SubscribeSchema>;
 
