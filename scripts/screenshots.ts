@@ -1,25 +1,14 @@
 // Makes the pictures in README.md (docs/*.png): the home page, a briefing page, the digest mail and
 // the outbox, from the real Worker in local mode, in Debian's Chromium. Run: node scripts/screenshots.ts
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tests/support/browser.ts";
 import { startLocalWorker } from "../tests/support/local-worker.ts";
 
 const docs = join(import.meta.dirname, "..", "docs");
 const AUTH = { Authorization: "Bearer dev-admin-token" };
 
 const worker = await startLocalWorker();
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 860, height: 1100 }, deviceScaleFactor: 1 });
   const shot = (name: string, clipHeight = 1100) =>

@@ -3,8 +3,9 @@
 // Screenshots of each step are kept in test-artifacts/browser/ (not committed).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/browser.ts";
 import { type LocalWorker, startLocalWorker } from "./support/local-worker.ts";
 
 const artifacts = join(import.meta.dirname, "..", "test-artifacts", "browser");
@@ -13,21 +14,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  [worker, browser] = await Promise.all([
-    startLocalWorker(),
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    }),
-  ]);
+  [worker, browser] = await Promise.all([startLocalWorker(), launchChromium()]);
 }, 90_000);
 
 afterAll(async () => {

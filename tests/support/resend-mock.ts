@@ -22,18 +22,8 @@ export interface Faults {
   seed?: number;
 }
 
-export interface RecordedEmail {
+export interface RecordedEmail extends ParsedEmail {
   id: string;
-  from: string;
-  to: string[];
-  subject: string;
-  html?: string;
-  text?: string;
-  headers?: Record<string, string>;
-  tags?: { name: string; value: string }[];
-  cc?: string[];
-  bcc?: string[];
-  replyTo?: string[];
   batchCallId?: string;
   idempotencyKey?: string;
   receivedAt: number;
@@ -81,6 +71,7 @@ class ApiError extends Error {
   }
 }
 
+/** One email as the API accepts it (snake_case fields already mapped). */
 interface ParsedEmail {
   from: string;
   to: string[];
