@@ -1,6 +1,5 @@
 // The Hono application: middleware and routes wired together. Handlers live in src/routes/.
 import { Hono, type MiddlewareHandler } from "hono";
-import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { baseUrl, ConfigError } from "./config.ts";
@@ -69,8 +68,6 @@ export function createApp(content: Content) {
     await next();
   });
   app.use(securityHeaders);
-  // Answers If-None-Match from the ETag each cached document carries (see http/render-cache.ts).
-  app.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified", "content-type"] }));
 
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", feedRoutes);

@@ -2,6 +2,7 @@
 // with a new deploy (a new version) or another base URL; both are part of the key. That makes every
 // feed request after the first a map lookup: the ETag and the gzip bytes are computed once per body.
 import type { Context } from "hono";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { rfc822 } from "../render/dates.ts";
 
 export interface Rendered {
@@ -79,9 +80,16 @@ function acceptsGzip(header: string | undefined): boolean {
 }
 
 /**
+ * Answers If-None-Match with 304 from the ETag a cached document carries (Hono's etag middleware).
+ * Mounted on the routes that serve rendered documents only: on others it would hash every body,
+ * and read a streamed export whole.
+ */
+export const conditionalGet = etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified", "content-type"] });
+
+/**
  * Sends a rendered document with its validators, gzip-compressed when the client accepts it (each
  * encoding is its own representation, so it has its own strong ETag). If-None-Match is answered by
- * Hono's etag middleware (mounted in the app); If-Modified-Since is answered here, and only when no
+ * conditionalGet (mounted on each such route); If-Modified-Since is answered here, and only when no
  * If-None-Match was sent, as RFC 9110 §13.1.3 asks.
  */
 export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): Response {

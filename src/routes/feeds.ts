@@ -8,7 +8,7 @@ import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind } from "../feeds/
 import { renderJsonFeed } from "../feeds/json-feed.ts";
 import { renderRss, TTL_MINUTES } from "../feeds/rss.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
-import { sendRendered } from "../http/render-cache.ts";
+import { conditionalGet, sendRendered } from "../http/render-cache.ts";
 import { validate } from "../http/validation.ts";
 import { renderError } from "./pages.ts";
 
@@ -38,7 +38,7 @@ const prefixes: { path: string; kind: (tag?: string) => FeedKind }[] = [
 for (const { path, kind } of prefixes) {
   for (const format of Object.keys(FORMATS) as FeedFormat[]) {
     const route = `${path}/${FEED_FILES[format]}`;
-    feedRoutes.get(route, validate("query", pageQuery), async (c) => {
+    feedRoutes.get(route, conditionalGet, validate("query", pageQuery), async (c) => {
       const content = c.get("content");
       const base = c.get("base");
       const page = c.req.valid("query").page ?? 1;

@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
-import { type NotFound, type RenderInput, sendRendered } from "../http/render-cache.ts";
+import { conditionalGet, type NotFound, type RenderInput, sendRendered } from "../http/render-cache.ts";
 import type { Html } from "../web/layout.ts";
 import { briefingPage, errorPage, homePage, tagPage } from "../web/pages.ts";
 import { SITE_CSS } from "../web/styles.ts";
@@ -34,7 +34,7 @@ export async function renderError(c: Context<AppEnv>, status: ContentfulStatusCo
   return c.body(String(body), status, { "Content-Type": HTML, "Cache-Control": "no-store" });
 }
 
-pageRoutes.get("/", (c) =>
+pageRoutes.get("/", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
     const when = newestDate(content.briefings.map((b) => b.updated ?? b.published));
@@ -42,7 +42,7 @@ pageRoutes.get("/", (c) =>
   }),
 );
 
-pageRoutes.get("/briefings/:slug", (c) =>
+pageRoutes.get("/briefings/:slug", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
     const briefing = content.briefings.find((b) => b.slug === c.req.param("slug"));
@@ -52,7 +52,7 @@ pageRoutes.get("/briefings/:slug", (c) =>
   }),
 );
 
-pageRoutes.get("/tags/:tag", (c) =>
+pageRoutes.get("/tags/:tag", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
     const tag = c.req.param("tag");
