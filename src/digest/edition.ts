@@ -64,8 +64,8 @@ export async function startEdition(deps: DigestDeps, cadence: Cadence, to: Date,
     { ...window, items: items.map((b) => b.slug), tags },
     deps.now().toISOString(),
   );
-  const recipients = await countRecipients(deps.db, cadence, tags);
   if (!created) return summaryOf((await getEdition(deps.db, window.id)) as EditionRow, false);
+  const recipients = await countRecipients(deps.db, cadence, tags);
   await deps.planQueue.send({ kind: "plan", edition: window.id } satisfies DigestMessage);
   log("digest-started", { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients) });
   return { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients), started: true };

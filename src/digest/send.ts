@@ -1,11 +1,11 @@
 // Sending one chunk: the frozen recipients, their variant with their own links, one batch call with
 // an idempotency key, and the outcome in the ledger. See ledger.ts for why this sends exactly once.
-import { listHeaders } from "../mail/list-headers.ts";
+import { listHeadersFor } from "../mail/list-headers.ts";
 import type { OutgoingMail, RateInfo, SendOutcome } from "../mail/transport.ts";
 import { signToken } from "../subscriptions/tokens.ts";
+import { base64url } from "../text/base64url.ts";
 import type { DigestDeps } from "./deps.ts";
 import {
-  completeIfDone,
   freezeChunk,
   frozenRecipients,
   getChunk,
@@ -48,9 +48,7 @@ export const pacer = new Pacer();
 /** Links in a digest are derived from the edition, so every retry renders the same bytes. */
 async function editionNonce(editionId: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`digest:${editionId}`)));
-  return btoa(String.fromCharCode(...digest.subarray(0, 12)))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_");
+  return base64url(digest.subarray(0, 12));
 }
 
 async function linksFor(deps: DigestDeps, subscriberId: number, nonce: string) {
@@ -87,6 +85,7 @@ export async function prepareChunk(deps: DigestDeps, editionId: string, chunkNo:
   }
   const variants = await variantsOf(deps.db, editionId, [...new Set(recipients.map((r) => r.variant))]);
   const nonce = await editionNonce(editionId);
+  const headersFor = listHeadersFor(deps.content.site, deps.base);
   const batch: OutgoingMail[] = [];
   for (const r of recipients) {
     const variant = variants.get(r.variant);
@@ -96,7 +95,7 @@ export async function prepareChunk(deps: DigestDeps, editionId: string, chunkNo:
       from: deps.from,
       to: r.email,
       ...personalise(variant, links),
-      headers: listHeaders(deps.content.site, deps.base, links.unsubscribeUrl),
+      headers: headersFor(links.unsubscribeUrl),
       tags: [{ name: "edition", value: editionId }],
     });
   }
@@ -171,6 +170,5 @@ export async function giveUpChunk(deps: DigestDeps, editionId: string, chunkNo: 
     "gave up: retry limit reached (dead-letter queue)",
     deps.now().toISOString(),
   );
-  await completeIfDone(deps.db, editionId, deps.now().toISOString());
   log("error", "digest-chunk-dead-lettered", { edition: editionId, chunk: chunkNo, recipients: chunk.recipients });
 }

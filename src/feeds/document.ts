@@ -2,6 +2,7 @@
 // only serialise it, so all three always carry the same entries, ids, dates and outcomes.
 import type { Briefing, Content, Figure } from "../content/schema.ts";
 import { briefingContentHtml, briefingUrl, outcomeContentHtml, outcomeUrl } from "../render/briefing-html.ts";
+import { newestOf } from "../render/dates.ts";
 
 export const PAGE_SIZE = 50;
 
@@ -113,12 +114,6 @@ export function tagsOf(content: Content): string[] {
   return [...new Set(content.briefings.flatMap((b) => b.tags))].sort();
 }
 
-function newest(dates: string[]): string {
-  let max = 0;
-  for (const d of dates) max = Math.max(max, Date.parse(d));
-  return new Date(max).toISOString();
-}
-
 export type FeedResult = { ok: true; doc: FeedDocument } | { ok: false; status: 404; reason: string };
 
 /** Builds the document for one feed page, or says why there is none (unknown tag, page past the end). */
@@ -178,7 +173,7 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
       base,
       page,
       lastPage,
-      updated: newest(briefings.map((b) => b.updated ?? b.published)),
+      updated: newestOf(briefings.map((b) => b.updated ?? b.published)).toISOString(),
       entries,
       ...(site.logo ? { logo: new URL(site.logo, `${base}/`).href } : {}),
       ...(req.hub ? { hub: req.hub } : {}),

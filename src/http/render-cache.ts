@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { rfc822 } from "../render/dates.ts";
+import { base64url } from "../text/base64url.ts";
 
 export interface Rendered {
   body: string;
@@ -29,8 +30,7 @@ export interface NotFound {
 
 async function strongEtag(body: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-  const b64 = btoa(String.fromCharCode(...new Uint8Array(digest).subarray(0, 18)));
-  return `"${b64.replace(/\+/g, "-").replace(/\//g, "_")}"`;
+  return `"${base64url(new Uint8Array(digest).subarray(0, 18))}"`;
 }
 
 async function gzip(body: string): Promise<Uint8Array> {

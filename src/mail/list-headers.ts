@@ -8,10 +8,16 @@ export function listId(site: Site, base: string): string {
   return `"${site.title.replace(/["\\]/g, "")} briefings" <briefings.${host}>`;
 }
 
-export function listHeaders(site: Site, base: string, unsubscribeUrl: string): Record<string, string> {
-  return {
+/** The headers for one list, as a function of each recipient's unsubscribe URL (a digest sends thousands). */
+export function listHeadersFor(site: Site, base: string): (unsubscribeUrl: string) => Record<string, string> {
+  const id = listId(site, base);
+  return (unsubscribeUrl) => ({
     "List-Unsubscribe": `<${unsubscribeUrl}>`,
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    "List-Id": listId(site, base),
-  };
+    "List-Id": id,
+  });
+}
+
+export function listHeaders(site: Site, base: string, unsubscribeUrl: string): Record<string, string> {
+  return listHeadersFor(site, base)(unsubscribeUrl);
 }

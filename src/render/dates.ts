@@ -10,6 +10,13 @@ export function rfc822(date: string | Date): string {
   return new Date(date).toUTCString();
 }
 
+/** The latest of some RFC 3339 dates (the epoch for none): a document's Last-Modified. */
+export function newestOf(dates: string[]): Date {
+  let max = 0;
+  for (const d of dates) max = Math.max(max, Date.parse(d));
+  return new Date(max);
+}
+
 /** "16 October 2024" for people. */
 export function humanDate(date: string | Date, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" }).format(new Date(date));

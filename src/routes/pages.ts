@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet, type NotFound, type RenderInput, sendRendered } from "../http/render-cache.ts";
+import { newestOf } from "../render/dates.ts";
 import type { Html } from "../web/layout.ts";
 import { briefingPage, errorPage, homePage, tagPage } from "../web/pages.ts";
 import { SITE_CSS } from "../web/styles.ts";
@@ -12,10 +13,6 @@ const HTML = "text/html; charset=utf-8";
 const PAGE_MAX_AGE = 300;
 
 export const pageRoutes = new Hono<AppEnv>();
-
-function newestDate(dates: string[]): Date {
-  return new Date(Math.max(0, ...dates.map((d) => Date.parse(d))));
-}
 
 async function htmlInput(html: Html, lastModified: Date): Promise<RenderInput> {
   return { body: String(await html), contentType: HTML, lastModified };
@@ -37,7 +34,7 @@ export async function renderError(c: Context<AppEnv>, status: ContentfulStatusCo
 pageRoutes.get("/", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
-    const when = newestDate(content.briefings.map((b) => b.updated ?? b.published));
+    const when = newestOf(content.briefings.map((b) => b.updated ?? b.published));
     return htmlInput(homePage({ content, base: c.get("base") }), when);
   }),
 );
@@ -58,7 +55,7 @@ pageRoutes.get("/tags/:tag", conditionalGet, (c) =>
     const tag = c.req.param("tag");
     const tagged = content.briefings.filter((b) => b.tags.includes(tag));
     if (!tagged.length) return { notFound: `No briefing is tagged “${tag}”.` };
-    const when = newestDate(tagged.map((b) => b.updated ?? b.published));
+    const when = newestOf(tagged.map((b) => b.updated ?? b.published));
     return htmlInput(tagPage({ content, base: c.get("base") }, tag, tagged), when);
   }),
 );

@@ -4,6 +4,8 @@
 // ties confirm links to one subscription attempt (see migrations/0001); unsubscribe and preferences links
 // never expire, as mail stays in inboxes for years.
 
+import { base64url } from "../text/base64url.ts";
+
 export type TokenPurpose = "confirm" | "unsubscribe" | "preferences";
 
 const CODES: Record<TokenPurpose, string> = { confirm: "c", unsubscribe: "u", preferences: "p" };
@@ -20,13 +22,6 @@ export interface TokenClaims {
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: "malformed" | "forged" | "expired" };
 
 const encoder = new TextEncoder();
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
 
 async function hmac(key: string, message: string): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey(
