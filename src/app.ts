@@ -1,77 +1,43 @@
-// The Hono application: middleware and routes wired together. Handlers live in src/routes/.
-import { Hono, type MiddlewareHandler } from "hono";
+// The Worker's Hono application: middleware and the routes that depend on the request or on state
+// (subscriptions, admin, webhooks, the outbox, the digest archive). Documents that depend only on the
+// content are static assets, built by src/documents/app.ts. Handlers live in src/routes/.
+import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { baseUrl, ConfigError } from "./config.ts";
-import type { Content } from "./content/schema.ts";
+import type { SiteInfo } from "./content/schema.ts";
 import type { Bindings } from "./env.ts";
-import { RenderCache } from "./http/render-cache.ts";
+import { rejectOtherMethods } from "./http/methods.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
-import { feedRoutes } from "./routes/feeds.ts";
+import { feedAssetRoutes } from "./routes/feed-assets.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
-import { pageRoutes, renderError } from "./routes/pages.ts";
+import { renderError } from "./routes/pages.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
 export interface AppVariables {
-  content: Content;
+  /** Site settings, tag names, content version: what the Worker is built with (never the archive). */
+  content: SiteInfo;
   /** Absolute base URL for links, without a trailing slash. */
   base: string;
-  renders: RenderCache;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: AppVariables };
 
-const SITE_CSP = {
-  defaultSrc: ["'none'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", "https:", "data:"],
-  formAction: ["'self'"],
-  baseUri: ["'none'"],
-  frameAncestors: ["'none'"],
-};
-// Feeds are fetched cross-origin by web-based readers, so no Cross-Origin-Resource-Policy.
-const siteHeaders = secureHeaders({ contentSecurityPolicy: SITE_CSP, crossOriginResourcePolicy: false });
-// The outbox page frames each mail's HTML part from this origin.
-const outboxHeaders = secureHeaders({
-  contentSecurityPolicy: { ...SITE_CSP, frameSrc: ["'self'"] },
-  crossOriginResourcePolicy: false,
-});
-// A mail's HTML part: its inline styles may apply; scripts, forms and plugins may not (sandbox). Links
-// open in a new tab, as they do from an inbox.
-const mailPartHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    styleSrc: ["'unsafe-inline'"],
-    imgSrc: ["https:", "data:"],
-    sandbox: ["allow-popups", "allow-popups-to-escape-sandbox"],
-    frameAncestors: ["'self'"],
-  },
-});
-
-const securityHeaders: MiddlewareHandler = (c, next) => {
-  const path = c.req.path;
-  if (/^\/outbox\/[^/]+\/html$/.test(path)) return mailPartHeaders(c, next);
-  if (path === "/outbox") return outboxHeaders(c, next);
-  return siteHeaders(c, next);
-};
-
-export function createApp(content: Content) {
-  const renders = new RenderCache();
+export function createApp(content: SiteInfo) {
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
     c.set("content", content);
     c.set("base", baseUrl(c.env, content.site.baseUrl));
-    c.set("renders", renders);
     await next();
   });
   app.use(securityHeaders);
 
   app.get("/healthz", (c) => c.text("ok"));
-  app.route("/", feedRoutes);
-  app.route("/", pageRoutes);
+  rejectOtherMethods(app, "/healthz", ["GET", "HEAD"]);
+  app.route("/", feedAssetRoutes);
   app.route("/", subscriptionRoutes);
   app.route("/", outboxRoutes);
   app.route("/", archiveRoutes);

@@ -186,17 +186,17 @@ describe("paging (RFC 5005, JSON Feed next_url)", () => {
     const page2 = parseAtomFeed(render(content, "atom", { kind: "briefings" }, 2));
     const rels = Object.fromEntries((page2.links ?? []).map((l) => [l.rel, l.href]));
     expect(rels).toMatchObject({
-      self: `${BASE}/atom.xml?page=2`,
+      self: `${BASE}/page/2/atom.xml`,
       first: `${BASE}/atom.xml`,
       previous: `${BASE}/atom.xml`,
-      next: `${BASE}/atom.xml?page=3`,
-      last: `${BASE}/atom.xml?page=3`,
+      next: `${BASE}/page/3/atom.xml`,
+      last: `${BASE}/page/3/atom.xml`,
     });
-    expect(rssProblems(render(content, "rss", { kind: "briefings" }, 2), `${BASE}/feed.xml?page=2`)).toEqual([]);
+    expect(rssProblems(render(content, "rss", { kind: "briefings" }, 2), `${BASE}/page/2/feed.xml`)).toEqual([]);
     const json3 = JSON.parse(render(content, "json", { kind: "briefings" }, 3));
     expect(json3.next_url).toBeUndefined();
     const json1 = JSON.parse(render(content, "json"));
-    expect(json1.next_url).toBe(`${BASE}/feed.json?page=2`);
+    expect(json1.next_url).toBe(`${BASE}/page/2/feed.json`);
     expect(json1.feed_url).toBe(`${BASE}/feed.json`);
   });
 

@@ -1,7 +1,10 @@
-// HTTP behaviour of the running Worker (workerd): content types, validators, 304s, HEAD, errors.
+// The documents the build renders (feeds, pages) as the document routes answer them, and what the
+// Worker itself answers for feed paths: old `?page=N` URLs, unknown feeds, /healthz. How the static
+// asset layer serves the built documents over HTTP is tested against wrangler dev in
+// static-documents.node.test.ts.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
+import { createDocumentApp } from "../src/documents/app.ts";
 import { atomProblems, jsonFeedProblems, rssProblems } from "./support/feed-rules.ts";
 import { compile, manyBriefings, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 
@@ -20,108 +23,73 @@ const FEEDS = [
   ["/tags/ukraine/feed.json", "application/feed+json; charset=utf-8"],
 ] as const;
 
-describe("feeds served by the Worker", () => {
+const problemsOf = (path: string, body: string, url: string) =>
+  path.endsWith(".json")
+    ? jsonFeedProblems(body, url)
+    : path.endsWith("atom.xml")
+      ? atomProblems(body, url)
+      : rssProblems(body, url);
+
+describe("feed documents", () => {
+  const documents = createDocumentApp(compile(SEED_FILE), { base: SITE });
+
   it.each(FEEDS)("%s: media type, caching headers, valid body with the served self URL", async (path, type) => {
-    const res = await get(path);
+    const res = await documents.request(path);
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe(type);
     expect(res.headers.get("Cache-Control")).toBe("public, max-age=900");
-    expect(res.headers.get("ETag")).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
-    expect(res.headers.get("Last-Modified")).toBe("Wed, 16 Oct 2024 12:00:00 GMT");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
     const body = await res.text();
-    const url = `${SITE}${path}`;
-    const problems = path.endsWith(".json")
-      ? jsonFeedProblems(body, url)
-      : path.endsWith("atom.xml")
-        ? atomProblems(body, url)
-        : rssProblems(body, url);
-    expect(problems).toEqual([]);
+    expect(problemsOf(path, body, `${SITE}${path}`)).toEqual([]);
     expect(body).toContain(`${SITE}/briefings/${SEED_SLUG}`);
   });
 
-  it("answers the same bytes and ETag on every request", async () => {
-    const [a, b] = await Promise.all([get("/atom.xml"), get("/atom.xml")]);
-    expect(a.headers.get("ETag")).toBe(b.headers.get("ETag"));
+  it("renders the same bytes every time", async () => {
+    const again = createDocumentApp(compile(SEED_FILE), { base: SITE });
+    const [a, b] = await Promise.all([documents.request("/atom.xml"), again.request("/atom.xml")]);
     expect(await a.text()).toBe(await b.text());
   });
 
-  it("gives each feed its own ETag", async () => {
-    const tags = await Promise.all(FEEDS.map(([p]) => get(p).then((r) => r.headers.get("ETag"))));
-    expect(new Set(tags).size).toBe(FEEDS.length);
-  });
-
-  it("answers If-None-Match with 304 and no body, keeping the validators", async () => {
-    const first = await get("/feed.xml");
-    const etag = first.headers.get("ETag") as string;
-    const again = await get("/feed.xml", { headers: { "If-None-Match": etag } });
-    expect(again.status).toBe(304);
-    expect(await again.text()).toBe("");
-    expect(again.headers.get("ETag")).toBe(etag);
-    expect(again.headers.get("Last-Modified")).toBe(first.headers.get("Last-Modified"));
-    expect(again.headers.get("Cache-Control")).toBe("public, max-age=900");
-    // A list and a weak form of the same tag also match (RFC 9110 weak comparison).
-    const listed = await get("/feed.xml", { headers: { "If-None-Match": `"other", W/${etag}` } });
-    expect(listed.status).toBe(304);
-    const stale = await get("/feed.xml", { headers: { "If-None-Match": '"something-else"' } });
-    expect(stale.status).toBe(200);
-  });
-
-  it("answers If-Modified-Since with 304 when nothing is newer, 200 otherwise", async () => {
-    const same = await get("/feed.json", { headers: { "If-Modified-Since": "Wed, 16 Oct 2024 12:00:00 GMT" } });
-    expect(same.status).toBe(304);
-    const older = await get("/feed.json", { headers: { "If-Modified-Since": "Tue, 15 Oct 2024 12:00:00 GMT" } });
-    expect(older.status).toBe(200);
-    const garbage = await get("/feed.json", { headers: { "If-Modified-Since": "yesterday-ish" } });
-    expect(garbage.status).toBe(200);
-    // If-None-Match wins over If-Modified-Since.
-    const both = await get("/feed.json", {
-      headers: { "If-None-Match": '"nope"', "If-Modified-Since": "Wed, 16 Oct 2024 12:00:00 GMT" },
-    });
-    expect(both.status).toBe(200);
-  });
-
-  it("sends gzip to readers that accept it: same bytes once decompressed, its own ETag, Vary", async () => {
-    // In-process, so the compressed bytes are seen as sent (workerd's fetch would decode them).
-    const app = createApp(compile(SEED_FILE));
-    const env = { SITE_URL: SITE } as Env;
-    const plain = await app.request("/feed.xml", {}, env);
-    const zipped = await app.request("/feed.xml", { headers: { "Accept-Encoding": "gzip, deflate, br" } }, env);
-    expect(zipped.headers.get("Content-Encoding")).toBe("gzip");
-    expect(zipped.headers.get("Vary")).toBe("Accept-Encoding");
-    expect(plain.headers.get("Content-Encoding")).toBeNull();
-    const bytes = new Uint8Array(await zipped.arrayBuffer());
-    const unzipped = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
-    const text = await plain.text();
-    expect(unzipped).toBe(text);
-    expect(bytes.length).toBeLessThan(text.length / 2);
-    const zipTag = zipped.headers.get("ETag") as string;
-    expect(zipTag).not.toBe(plain.headers.get("ETag"));
-    const again = await app.request(
-      "/feed.xml",
-      { headers: { "Accept-Encoding": "gzip", "If-None-Match": zipTag } },
-      env,
-    );
-    expect(again.status).toBe(304);
-    const refused = await app.request("/feed.xml", { headers: { "Accept-Encoding": "gzip;q=0, identity" } }, env);
-    expect(refused.headers.get("Content-Encoding")).toBeNull();
-    // Through the runtime's HTTP layer a client gets the same document.
-    const viaWorker = await get("/feed.xml", { headers: { "Accept-Encoding": "gzip" } });
-    expect(await viaWorker.text()).toBe(await (await get("/feed.xml")).text());
-  });
-
-  it("answers HEAD with the GET headers and no body", async () => {
-    const head = await get("/atom.xml", { method: "HEAD" });
-    const full = await get("/atom.xml");
-    expect(head.status).toBe(200);
-    expect(await head.text()).toBe("");
-    for (const h of ["Content-Type", "ETag", "Last-Modified", "Cache-Control"]) {
-      expect(head.headers.get(h)).toBe(full.headers.get(h));
+  it("advertises the hub it is built with, in every format", async () => {
+    const withHub = createDocumentApp(compile(SEED_FILE), { base: SITE, hub: "https://hub.example.net/" });
+    for (const [path] of FEEDS.slice(0, 3)) {
+      expect(await (await withHub.request(path)).text(), path).toContain("https://hub.example.net/");
     }
   });
+});
 
-  it("404s an unknown tag and a page past the end", async () => {
-    expect((await get("/tags/no-such-tag/feed.xml")).status).toBe(404);
-    expect((await get("/feed.xml?page=2")).status).toBe(404);
+describe("paging as path URLs", () => {
+  const documents = createDocumentApp(compile(...manyBriefings(120)), { base: "https://briefs.example.net" });
+  const fetchDoc = (path: string) => documents.request(path);
+
+  it("serves page N at <prefix>/page/N/<file>, with self, next and previous links to such paths", async () => {
+    const two = await fetchDoc("/page/2/feed.xml");
+    expect(two.status).toBe(200);
+    const body = await two.text();
+    expect(rssProblems(body, "https://briefs.example.net/page/2/feed.xml")).toEqual([]);
+    expect(body).toContain('<atom:link rel="next" href="https://briefs.example.net/page/3/feed.xml"');
+    expect(body).toContain('<atom:link rel="previous" href="https://briefs.example.net/feed.xml"');
+    expect(body).not.toContain("?page=");
+    const json = (await (await fetchDoc("/tags/bulk/page/2/feed.json")).json()) as Record<string, string>;
+    expect(json.next_url).toBe("https://briefs.example.net/tags/bulk/page/3/feed.json");
+    expect(json.feed_url).toBe("https://briefs.example.net/tags/bulk/feed.json");
+    expect((await fetchDoc("/page/4/feed.xml")).status).toBe(404);
+    expect((await fetchDoc("/page/1/feed.xml")).status).toBe(404);
+  });
+
+  it("builds every URL from the origin it is built for", async () => {
+    const body = await (await fetchDoc("/feed.json")).text();
+    expect(body).toContain('"feed_url": "https://briefs.example.net/feed.json"');
+    expect(body).not.toContain("localhost");
+  });
+});
+
+describe("feed paths in the Worker", () => {
+  it("redirects an old ?page=N URL permanently to the page's path URL, keeping other parameters", async () => {
+    const res = await get("/tags/ukraine/atom.xml?page=3&utm=x", { redirect: "manual" });
+    expect(res.status).toBe(301);
+    expect(res.headers.get("Location")).toBe("/tags/ukraine/page/3/atom.xml?utm=x");
+    expect((await get("/feed.json?page=1", { redirect: "manual" })).headers.get("Location")).toBe("/feed.json");
   });
 
   it("400s a bad page parameter with the field and reason as problem+json", async () => {
@@ -134,38 +102,24 @@ describe("feeds served by the Worker", () => {
     }
   });
 
-  it("405s other methods with an Allow header", async () => {
-    for (const path of ["/feed.xml", "/outcomes/feed.json", "/tags/ukraine/atom.xml", "/"]) {
-      const res = await get(path, { method: "POST" });
-      expect(res.status, path).toBe(405);
-      expect(res.headers.get("Allow")).toBe("GET, HEAD");
-    }
+  it("hands a feed without ?page on to the static documents", async () => {
+    const res = await get("/feed.xml");
+    expect(res.status).toBe(200);
+    expect(rssProblems(await res.text(), `${SITE}/feed.xml`)).toEqual([]);
   });
 
-  it("answers /healthz with a constant", async () => {
+  it("404s an unknown tag's feed with the site's error page", async () => {
+    const res = await get("/tags/no-such-tag/feed.xml");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+  });
+
+  it("answers /healthz with a constant, and 405 to other methods", async () => {
     const res = await get("/healthz");
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("ok");
-  });
-});
-
-describe("paging over HTTP", () => {
-  const app = createApp(compile(...manyBriefings(75)));
-  const env = { SITE_URL: "https://briefs.example.net" } as Env;
-  const fetchApp = (path: string) => app.request(path, {}, env);
-
-  it("serves page 2 with its own self link and a different ETag", async () => {
-    const one = await fetchApp("/feed.xml");
-    const two = await fetchApp("/feed.xml?page=2");
-    expect(two.status).toBe(200);
-    expect(rssProblems(await two.text(), "https://briefs.example.net/feed.xml?page=2")).toEqual([]);
-    expect(two.headers.get("ETag")).not.toBe(one.headers.get("ETag"));
-    expect((await fetchApp("/feed.xml?page=3")).status).toBe(404);
-  });
-
-  it("builds every URL from SITE_URL", async () => {
-    const body = await (await fetchApp("/feed.json")).text();
-    expect(body).toContain('"feed_url": "https://briefs.example.net/feed.json"');
-    expect(body).not.toContain("localhost");
+    const post = await get("/healthz", { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("Allow")).toBe("GET, HEAD");
   });
 });

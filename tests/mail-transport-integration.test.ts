@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
+import { siteInfoOf } from "../src/content/briefing-index.ts";
 import { createTransport, type OutgoingMail } from "../src/mail/transport.ts";
 import { compile, SEED_FILE } from "./support/fixtures.ts";
 
@@ -75,7 +76,7 @@ describe("Resend transport", () => {
   });
 
   it("carries the whole subscribe flow: the confirmation goes to Resend and the outbox is gone", async () => {
-    const app = createApp(compile(SEED_FILE));
+    const app = createApp(siteInfoOf(compile(SEED_FILE)));
     const res = await app.request(
       "/subscribe",
       {

@@ -4,10 +4,11 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
+import { createDocumentApp } from "../src/documents/app.ts";
 import worker from "../src/index.ts";
 import { announceNewContent } from "../src/websub/ping.ts";
 import { briefingFile, compile, SEED_FILE } from "./support/fixtures.ts";
-import { get, SITE } from "./support/worker.ts";
+import { SITE } from "./support/worker.ts";
 
 const hub = env.HUB_URL;
 const pings = async () =>
@@ -28,8 +29,12 @@ async function fireCron(cron: string, at: string) {
   await waitOnExecutionContext(ctx);
 }
 
+// The feeds are built with the hub they advertise (the build reads WEBSUB_HUB); over HTTP, with the
+// Link headers too, in static-documents.node.test.ts.
 describe("hub discovery", () => {
   it("every feed format names the hub", async () => {
+    const documents = createDocumentApp(compile(SEED_FILE), { base: SITE, hub });
+    const get = (path: string) => documents.request(path);
     const rss = await (await get("/feed.xml")).text();
     expect(rss).toContain(`<atom:link rel="hub" href="${hub}"/>`);
     const atom = parseAtomFeed(await (await get("/tags/ukraine/atom.xml")).text());

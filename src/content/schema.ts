@@ -95,3 +95,29 @@ export interface Content {
   /** Content hash: changes exactly when anything served could change. */
   version: string;
 }
+
+/** What the digest, the WebSub pings and the edition pages need of a briefing: no body, no source. */
+export type IndexedBriefing = Pick<
+  Briefing,
+  "slug" | "title" | "summary" | "outcomes" | "tags" | "published" | "updated"
+>;
+
+/**
+ * The index of recent briefings the Worker loads at run time (built into the static assets): the
+ * only way the digest gets briefings. A full Content satisfies it too, which keeps tests simple.
+ */
+export interface BriefingIndex {
+  site: Site;
+  /** Newest first, like Content.briefings. */
+  briefings: IndexedBriefing[];
+}
+
+/** What the Worker itself is built with: the site, the content version and the tag names — never the archive. */
+export interface SiteInfo {
+  site: Site;
+  version: string;
+  /** Every tag in use, sorted: the topics a subscriber may choose. */
+  tags: string[];
+  /** The newest briefing, named in the welcome mail. */
+  latest?: { slug: string; title: string };
+}

@@ -1,6 +1,6 @@
 // The queue consumer and the cron handler: thin wiring from platform events to the digest code.
 import { baseUrl } from "../config.ts";
-import type { Content } from "../content/schema.ts";
+import type { BriefingIndex } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { announceNewContent } from "../websub/ping.ts";
 import { digestDeps } from "./deps.ts";
@@ -14,7 +14,11 @@ export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
 /** The cron that starts the digest; the others (every 15 minutes) only announce new content. */
 export const DIGEST_CRON = "0 7 * * *";
 
-export async function handleScheduled(controller: ScheduledController, env: Bindings, content: Content): Promise<void> {
+export async function handleScheduled(
+  controller: ScheduledController,
+  env: Bindings,
+  content: BriefingIndex,
+): Promise<void> {
   const at = new Date(controller.scheduledTime);
   if (env.WEBSUB_HUB) {
     await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
@@ -24,7 +28,11 @@ export async function handleScheduled(controller: ScheduledController, env: Bind
   for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
 }
 
-export async function handleQueue(batch: MessageBatch<DigestMessage>, env: Bindings, content: Content): Promise<void> {
+export async function handleQueue(
+  batch: MessageBatch<DigestMessage>,
+  env: Bindings,
+  content: BriefingIndex,
+): Promise<void> {
   const deps = digestDeps(env, content);
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
   const messages = batch.messages;

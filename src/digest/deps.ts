@@ -1,6 +1,6 @@
 // Everything the digest needs from the platform, gathered once per invocation.
 import { baseUrl, signingKey } from "../config.ts";
-import type { Content } from "../content/schema.ts";
+import type { BriefingIndex } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { createTransport, type MailTransport } from "../mail/transport.ts";
 import type { DigestMessage } from "./queue-messages.ts";
@@ -12,7 +12,8 @@ export interface DigestDeps {
   /** Planning steps still to do (consumed beside the sender, so sends never wait behind planning). */
   planQueue: Queue<DigestMessage>;
   transport: MailTransport;
-  content: Content;
+  /** The briefings the digest may mail: the index of recent briefings (or, in tests, a whole content model). */
+  content: BriefingIndex;
   base: string;
   from: string;
   signingKey: string;
@@ -21,7 +22,7 @@ export interface DigestDeps {
   now: () => Date;
 }
 
-export function digestDeps(env: Bindings, content: Content): DigestDeps {
+export function digestDeps(env: Bindings, content: BriefingIndex): DigestDeps {
   return {
     db: env.DB,
     queue: env.DIGEST_QUEUE as Queue<DigestMessage>,

@@ -1,5 +1,5 @@
 // Starting an edition (cron and admin run share this) and planning it page by page through the queue.
-import type { Briefing } from "../content/schema.ts";
+import type { IndexedBriefing } from "../content/schema.ts";
 import type { DigestDeps } from "./deps.ts";
 import {
   commitPlanStep,
@@ -76,10 +76,10 @@ function summaryOf(e: EditionRow, started: boolean): EditionSummary {
   return { edition: e.id, items, recipients: e.recipients, batches: e.chunks, started };
 }
 
-function itemsOf(deps: DigestDeps, edition: EditionRow): Briefing[] {
+function itemsOf(deps: DigestDeps, edition: EditionRow): IndexedBriefing[] {
   const slugs = JSON.parse(edition.items) as string[];
   // A briefing removed by a deploy mid-edition is left out rather than failing the edition.
-  return slugs.map((s) => deps.content.briefings.find((b) => b.slug === s)).filter((b): b is Briefing => !!b);
+  return slugs.map((s) => deps.content.briefings.find((b) => b.slug === s)).filter((b): b is IndexedBriefing => !!b);
 }
 
 /** Enqueues chunks not yet on the queue (a crash between commit and enqueue leaves some). */

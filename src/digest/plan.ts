@@ -1,6 +1,6 @@
 // Edition planning, pure: which editions run, their window and items, who gets which variant, and
 // how recipients split into provider batches. No D1, no Queue, no Resend — unit-tested in isolation.
-import type { Briefing, Content } from "../content/schema.ts";
+import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 
 export type Cadence = "daily" | "weekly";
 
@@ -50,7 +50,7 @@ export function editionWindow(
 }
 
 /** Briefings first published inside (from, to], newest first. */
-export function itemsInWindow(content: Content, from: Date, to: Date): Briefing[] {
+export function itemsInWindow(content: BriefingIndex, from: Date, to: Date): IndexedBriefing[] {
   return content.briefings.filter((b) => {
     const t = Date.parse(b.published);
     return t > from.getTime() && t <= to.getTime();
@@ -58,7 +58,7 @@ export function itemsInWindow(content: Content, from: Date, to: Date): Briefing[
 }
 
 /** All tags of the items: a subscriber whose topics miss all of them gets nothing. */
-export function tagsOfItems(items: Briefing[]): string[] {
+export function tagsOfItems(items: IndexedBriefing[]): string[] {
   return [...new Set(items.flatMap((b) => b.tags))].sort();
 }
 
@@ -66,7 +66,7 @@ export function tagsOfItems(items: Briefing[]): string[] {
  * The variant a subscriber gets: the item slugs matching their topics (no topics = every item),
  * as a stable key. "" means nothing matches: no mail.
  */
-export function variantFor(topics: string[], items: Pick<Briefing, "slug" | "tags">[]): string {
+export function variantFor(topics: string[], items: Pick<IndexedBriefing, "slug" | "tags">[]): string {
   const matching = topics.length === 0 ? items : items.filter((b) => b.tags.some((t) => topics.includes(t)));
   return matching.map((b) => b.slug).join(",");
 }
@@ -92,7 +92,7 @@ export interface PlannedChunk {
  */
 export function planChunks(
   page: Recipient[],
-  items: Pick<Briefing, "slug" | "tags">[],
+  items: Pick<IndexedBriefing, "slug" | "tags">[],
   firstChunk: number,
 ): PlannedChunk[] {
   const withMail = page

@@ -2,7 +2,7 @@
 // variant, with placeholders where each recipient's own links go (see personalise()).
 import { createElement } from "react";
 import Digest, { type DigestItem, digestSubject } from "../../emails/Digest.tsx";
-import type { Briefing, Content } from "../content/schema.ts";
+import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 import { renderMail } from "../mail/render.ts";
 import { briefingUrl, outcomeUrl } from "../render/briefing-html.ts";
 import type { Cadence } from "./plan.ts";
@@ -25,7 +25,7 @@ export interface EditionInfo {
   to: Date;
 }
 
-function digestItem(b: Briefing, base: string): DigestItem {
+function digestItem(b: IndexedBriefing, base: string): DigestItem {
   return {
     slug: b.slug,
     title: b.title,
@@ -51,10 +51,10 @@ export function webCopyUrl(base: string, editionId: string): string {
  * items move to a short "also published" list of links, pointing to the web copy for the rest.
  */
 export async function renderVariant(
-  content: Content,
+  content: Pick<BriefingIndex, "site">,
   base: string,
   edition: EditionInfo,
-  items: Briefing[],
+  items: IndexedBriefing[],
 ): Promise<RenderedVariant> {
   const { site } = content;
   const subject = digestSubject(

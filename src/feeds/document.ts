@@ -41,7 +41,7 @@ export interface FeedDocument {
   author: string;
   /** The page this feed mirrors (home or a tag page). */
   homeUrl: string;
-  /** The feed's own URL for page 1, in the requested format; pages add ?page=N. */
+  /** The feed's own URL for page 1, in the requested format; later pages: see pageUrl. */
   feedUrl: string;
   base: string;
   page: number;
@@ -64,8 +64,18 @@ export interface FeedRequest {
   hub?: string;
 }
 
+/**
+ * Page N of a feed is a path of its own, `<prefix>/page/N/<file>` (e.g. /tags/x/page/2/atom.xml): the
+ * static asset layer that serves the feeds matches paths and ignores query strings.
+ */
+export function pagePath(path: string, page: number): string {
+  if (page <= 1) return path;
+  const slash = path.lastIndexOf("/");
+  return `${path.slice(0, slash)}/page/${page}${path.slice(slash)}`;
+}
+
 export function pageUrl(doc: Pick<FeedDocument, "feedUrl">, page: number): string {
-  return page > 1 ? `${doc.feedUrl}?page=${page}` : doc.feedUrl;
+  return pagePath(doc.feedUrl, page);
 }
 
 function outcomeData(briefing: Briefing, base: string): OutcomeData[] {

@@ -1,6 +1,6 @@
-// Rendered documents kept per isolate. Content is compiled into the bundle, so a body can only change
-// with a new deploy (a new version) or another base URL; both are part of the key. That makes every
-// feed request after the first a map lookup: the ETag and the gzip bytes are computed once per body.
+// Rendered documents with their validators and gzip form, kept per content version and base URL (both
+// in the key). The document routes answer through it; they run at build time (src/documents/), where
+// the body is what counts, and in tests that ask them directly.
 import type { Context } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { rfc822 } from "../render/dates.ts";

@@ -3,14 +3,14 @@
 import { createElement } from "react";
 import ConfirmSubscription from "../../emails/ConfirmSubscription.tsx";
 import Welcome from "../../emails/Welcome.tsx";
-import type { Content } from "../content/schema.ts";
+import type { SiteInfo } from "../content/schema.ts";
 import { briefingUrl } from "../render/briefing-html.ts";
 import { listHeaders } from "./list-headers.ts";
 import { renderMail } from "./render.ts";
 import type { OutgoingMail } from "./transport.ts";
 
 export interface MailContext {
-  content: Content;
+  content: SiteInfo;
   base: string;
   from: string;
 }
@@ -46,7 +46,7 @@ export async function welcomeMail(
   cadence: "daily" | "weekly",
   topics: string[],
 ): Promise<OutgoingMail> {
-  const latest = ctx.content.briefings[0];
+  const latest = ctx.content.latest;
   const rendered = await renderMail(
     createElement(Welcome, {
       ...siteProps(ctx),

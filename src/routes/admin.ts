@@ -1,9 +1,11 @@
 // The publisher's API under /admin, behind `Authorization: Bearer <ADMIN_TOKEN>`.
+
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import type { AppEnv } from "../app.ts";
 import { adminToken } from "../config.ts";
+import { loadBriefingIndex } from "../content/load-index.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
@@ -114,7 +116,7 @@ const DigestRunSchema = z
 // The same path as the cron: an edition id already started (by the cron or an earlier run) sends nothing again.
 adminRoutes.post("/digest/run", validate("json", DigestRunSchema), async (c) => {
   const body = c.req.valid("json");
-  const deps = digestDeps(c.env, c.get("content"));
+  const deps = digestDeps(c.env, await loadBriefingIndex(c.env));
   const to = body.to ? new Date(body.to) : deps.now();
   const summary = await startEdition(deps, body.cadence, to, body.from ? new Date(body.from) : undefined);
   return c.json(summary);

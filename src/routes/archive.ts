@@ -1,7 +1,8 @@
 // GET /digests and /digests/:id — the public archive of sent editions.
 import { Hono } from "hono";
 import type { AppEnv } from "../app.ts";
-import type { Briefing } from "../content/schema.ts";
+import { loadBriefingIndex } from "../content/load-index.ts";
+import type { IndexedBriefing } from "../content/schema.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { archivePage, editionPage } from "../web/archive-pages.ts";
 import { renderError } from "./pages.ts";
@@ -33,9 +34,11 @@ archiveRoutes.get("/digests/:id", async (c) => {
     .first<{ id: string; cadence: string; window_to: string; items: string }>();
   if (!row) return renderError(c, 404, "Not found", "There is no digest with this id.");
   const content = c.get("content");
+  // Editions mail recent briefings, so the index has them; one older than the index is left out.
+  const index = await loadBriefingIndex(c.env);
   const items = (JSON.parse(row.items) as string[])
-    .map((slug) => content.briefings.find((b) => b.slug === slug))
-    .filter((b): b is Briefing => !!b);
+    .map((slug) => index.briefings.find((b) => b.slug === slug))
+    .filter((b): b is IndexedBriefing => !!b);
   const body = await editionPage(
     { content, base: c.get("base") },
     { id: row.id, cadence: row.cadence, to: row.window_to, items },

@@ -1,33 +1,39 @@
-// Feed routes: /feed.xml, /atom.xml, /feed.json, and the same under /outcomes/ and /tags/:tag/.
-import { Hono } from "hono";
-// zod/mini: the same validation as zod with a fraction of its size in the Worker bundle.
-import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
+// Feed routes: /feed.xml, /atom.xml, /feed.json, the same under /outcomes/ and /tags/:tag/, and their
+// later pages under …/page/:page/. Rendered at build time into static assets (src/documents/).
+import { type Context, Hono } from "hono";
+import { ssgParams } from "hono/ssg";
+import type { Content } from "../content/schema.ts";
+import type { DocumentEnv } from "../documents/env.ts";
 import { renderAtom } from "../feeds/atom.ts";
-import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind } from "../feeds/document.ts";
+import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind, PAGE_SIZE } from "../feeds/document.ts";
 import { renderJsonFeed } from "../feeds/json-feed.ts";
 import { renderRss, TTL_MINUTES } from "../feeds/rss.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet, sendRendered } from "../http/render-cache.ts";
-import { validate } from "../http/validation.ts";
 import { renderError } from "./pages.ts";
 
-const FORMATS: Record<FeedFormat, { contentType: string; render: typeof renderRss }> = {
+export const FEED_FORMATS: Record<FeedFormat, { contentType: string; render: typeof renderRss }> = {
   rss: { contentType: "application/rss+xml; charset=utf-8", render: renderRss },
   atom: { contentType: "application/atom+xml; charset=utf-8", render: renderAtom },
   json: { contentType: "application/feed+json; charset=utf-8", render: renderJsonFeed },
 };
 
-const pageQuery = z.object({
-  page: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, "must be a whole number from 1, without sign or leading zeros")),
-      z.transform(Number),
-    ),
-  ),
-});
+export const FEED_MAX_AGE = TTL_MINUTES * 60;
 
-export const feedRoutes = new Hono<AppEnv>();
+export const feedRoutes = new Hono<DocumentEnv>();
+
+/** How many pages a feed has: the build renders pages 2…last of each. */
+function pageCount(content: Content, kind: FeedKind): number {
+  const briefings =
+    kind.kind === "briefings" && kind.tag !== undefined
+      ? content.briefings.filter((b) => b.tags.includes(kind.tag as string))
+      : content.briefings;
+  const entries = kind.kind === "outcomes" ? briefings.reduce((n, b) => n + b.outcomes.length, 0) : briefings.length;
+  return Math.max(1, Math.ceil(entries / PAGE_SIZE));
+}
+
+const allTags = (content: Content) => [...new Set(content.briefings.flatMap((b) => b.tags))].sort();
+const laterPages = (n: number) => Array.from({ length: Math.max(0, n - 1) }, (_, i) => String(i + 2));
 
 const prefixes: { path: string; kind: (tag?: string) => FeedKind }[] = [
   { path: "", kind: () => ({ kind: "briefings" }) },
@@ -35,27 +41,52 @@ const prefixes: { path: string; kind: (tag?: string) => FeedKind }[] = [
   { path: "/tags/:tag", kind: (tag) => ({ kind: "briefings", tag }) },
 ];
 
+const PAGE_PARAM = /^[1-9][0-9]{0,5}$/;
+
+async function serveFeed(
+  c: Context<DocumentEnv>,
+  route: { firstPage: string; format: FeedFormat; feed: FeedKind },
+  page: number,
+) {
+  const content = c.get("content");
+  const base = c.get("base");
+  const hub = c.get("hub") || undefined;
+  const { feed, format } = route;
+  const key = `${content.version}|${base}|${hub ?? ""}|${route.firstPage}|${feed.kind === "briefings" ? (feed.tag ?? "") : ""}|${page}`;
+  const { contentType, render } = FEED_FORMATS[format];
+  const doc = await c.get("renders").get(key, () => {
+    const result = buildFeed(content, { feed, format, page, base, ...(hub ? { hub } : {}) });
+    if (!result.ok) return { notFound: result.reason };
+    return { body: render(result.doc), contentType, lastModified: result.doc.updated };
+  });
+  if ("notFound" in doc) return renderError(c, 404, "Feed not found", doc.notFound);
+  const response = sendRendered(c, doc, FEED_MAX_AGE);
+  response.headers.set("Access-Control-Allow-Origin", "*");
+  return response;
+}
+
 for (const { path, kind } of prefixes) {
-  for (const format of Object.keys(FORMATS) as FeedFormat[]) {
-    const route = `${path}/${FEED_FILES[format]}`;
-    feedRoutes.get(route, conditionalGet, validate("query", pageQuery), async (c) => {
-      const content = c.get("content");
-      const base = c.get("base");
-      const page = c.req.valid("query").page ?? 1;
-      const feed = kind(c.req.param("tag"));
-      const hub = c.env.WEBSUB_HUB || undefined;
-      const key = `${content.version}|${base}|${hub ?? ""}|${route}|${feed.kind === "briefings" ? (feed.tag ?? "") : ""}|${page}`;
-      const { contentType, render } = FORMATS[format];
-      const doc = await c.get("renders").get(key, () => {
-        const result = buildFeed(content, { feed, format, page, base, ...(hub ? { hub } : {}) });
-        if (!result.ok) return { notFound: result.reason };
-        return { body: render(result.doc), contentType, lastModified: result.doc.updated };
-      });
-      if ("notFound" in doc) return renderError(c, 404, "Feed not found", doc.notFound);
-      const response = sendRendered(c, doc, TTL_MINUTES * 60);
-      response.headers.set("Access-Control-Allow-Origin", "*");
-      return response;
+  const tagged = path.includes(":tag");
+  // The build's list of what to render (hono/ssg): every tag, and pages 2…last of every feed.
+  const tagParams = ssgParams<DocumentEnv>((c) => allTags(c.get("content")).map((tag) => ({ tag })));
+  const pageParams = ssgParams<DocumentEnv>((c) => {
+    const content = c.get("content");
+    if (!tagged) return laterPages(pageCount(content, kind())).map((page) => ({ page }));
+    return allTags(content).flatMap((tag) => laterPages(pageCount(content, kind(tag))).map((page) => ({ tag, page })));
+  });
+  for (const format of Object.keys(FEED_FORMATS) as FeedFormat[]) {
+    const file = FEED_FILES[format];
+    const firstPage = `${path}/${file}`;
+    const laterPage = `${path}/page/:page/${file}`;
+    const route = (c: Context<DocumentEnv>) => ({ firstPage, format, feed: kind(c.req.param("tag")) });
+    if (tagged) feedRoutes.get(firstPage, tagParams);
+    feedRoutes.get(firstPage, conditionalGet, (c) => serveFeed(c, route(c), 1));
+    feedRoutes.get(laterPage, pageParams, conditionalGet, (c) => {
+      const page = c.req.param("page") ?? "";
+      if (!PAGE_PARAM.test(page) || page === "1") return c.notFound();
+      return serveFeed(c, route(c), Number(page));
     });
-    rejectOtherMethods(feedRoutes, route, ["GET", "HEAD"]);
+    rejectOtherMethods(feedRoutes, firstPage, ["GET", "HEAD"]);
+    rejectOtherMethods(feedRoutes, laterPage, ["GET", "HEAD"]);
   }
 }

@@ -1,7 +1,9 @@
 // HTML routes: home, briefing pages, tag pages, the stylesheet, and the error page.
 import { type Context, Hono } from "hono";
+import { ssgParams } from "hono/ssg";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../app.ts";
+import type { Site } from "../content/schema.ts";
+import type { DocumentEnv } from "../documents/env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet, type NotFound, type RenderInput, sendRendered } from "../http/render-cache.ts";
 import { newestOf } from "../render/dates.ts";
@@ -12,22 +14,31 @@ import { SITE_CSS } from "../web/styles.ts";
 const HTML = "text/html; charset=utf-8";
 const PAGE_MAX_AGE = 300;
 
-export const pageRoutes = new Hono<AppEnv>();
+export const pageRoutes = new Hono<DocumentEnv>();
 
 async function htmlInput(html: Html, lastModified: Date): Promise<RenderInput> {
   return { body: String(await html), contentType: HTML, lastModified };
 }
 
 /** Serves a page from the render cache; `build` runs once per content version, base URL and path. */
-async function cachedPage(c: Context<AppEnv>, build: () => Promise<RenderInput | NotFound>) {
+async function cachedPage(c: Context<DocumentEnv>, build: () => Promise<RenderInput | NotFound>) {
   const key = `${c.get("content").version}|${c.get("base")}|page|${c.req.path}`;
   const doc = await c.get("renders").get(key, build);
   if ("notFound" in doc) return renderError(c, 404, "Not found", doc.notFound);
   return sendRendered(c, doc, PAGE_MAX_AGE);
 }
 
-export async function renderError(c: Context<AppEnv>, status: ContentfulStatusCode, heading: string, detail: string) {
-  const body = await errorPage({ content: c.get("content"), base: c.get("base") }, status, heading, detail);
+/** What the error page needs; both the Worker's context and the build's documents have it. */
+type ErrorPageEnv = { Variables: { content: { site: Site; version: string }; base: string } };
+
+export async function renderError<E extends ErrorPageEnv>(
+  c: Context<E>,
+  status: ContentfulStatusCode,
+  heading: string,
+  detail: string,
+) {
+  const ctx = c as unknown as Context<ErrorPageEnv>;
+  const body = await errorPage({ content: ctx.get("content"), base: ctx.get("base") }, status, heading, detail);
   return c.body(String(body), status, { "Content-Type": HTML, "Cache-Control": "no-store" });
 }
 
@@ -39,6 +50,11 @@ pageRoutes.get("/", conditionalGet, (c) =>
   }),
 );
 
+// hono/ssg: the build renders one page per briefing and per tag.
+pageRoutes.get(
+  "/briefings/:slug",
+  ssgParams<DocumentEnv>((c) => c.get("content").briefings.map((b) => ({ slug: b.slug }))),
+);
 pageRoutes.get("/briefings/:slug", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
@@ -49,6 +65,12 @@ pageRoutes.get("/briefings/:slug", conditionalGet, (c) =>
   }),
 );
 
+pageRoutes.get(
+  "/tags/:tag",
+  ssgParams<DocumentEnv>((c) =>
+    [...new Set(c.get("content").briefings.flatMap((b) => b.tags))].map((tag) => ({ tag })),
+  ),
+);
 pageRoutes.get("/tags/:tag", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
@@ -68,6 +90,6 @@ pageRoutes.get("/assets/site.css", (c) =>
   }),
 );
 
-for (const path of ["/", "/briefings/:slug", "/tags/:tag", "/assets/site.css", "/healthz"]) {
+for (const path of ["/", "/briefings/:slug", "/tags/:tag", "/assets/site.css"]) {
   rejectOtherMethods(pageRoutes, path, ["GET", "HEAD"]);
 }

@@ -5,7 +5,6 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
 import type { AppEnv } from "../app.ts";
 import { signingKey } from "../config.ts";
-import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
 import { afterResponse, mediaType, requestMeta } from "../http/request.ts";
@@ -150,7 +149,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
     res.headers.set("Retry-After", "60");
     return res;
   }
-  const checked = validateSubscribe(body.data, tagsOf(c.get("content")));
+  const checked = validateSubscribe(body.data, c.get("content").tags);
   if (!checked.ok) {
     if (body.json) return problem(c, 400, "Invalid request", checked.errors);
     const data = body.data as { email?: unknown; cadence?: unknown };
@@ -246,7 +245,7 @@ async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: S
     status: s.status,
     cadence: s.cadence,
     topics: s.topics,
-    allTopics: tagsOf(c.get("content")),
+    allTopics: c.get("content").tags,
     action: `/preferences/${c.req.param("token")}`,
     unsubscribeUrl: await linkFor(deps, "unsubscribe", s),
   };

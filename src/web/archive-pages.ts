@@ -1,7 +1,7 @@
 // The digest archive: the public web copy of each edition ("view in browser") and the list of them.
 // No personal data: every reader of an edition sees the same page, with all of its briefings.
 import { html } from "hono/html";
-import type { Briefing } from "../content/schema.ts";
+import type { IndexedBriefing } from "../content/schema.ts";
 import { humanDate } from "../render/dates.ts";
 import { type Html, sitePage } from "./layout.ts";
 import { dateLine, outcomeItem, subscribeForm } from "./pages.ts";
@@ -11,7 +11,7 @@ export interface EditionView {
   id: string;
   cadence: string;
   to: string;
-  items: Briefing[];
+  items: IndexedBriefing[];
 }
 
 function shell(ctx: Ctx, title: string, path: string, main: Html): Html {

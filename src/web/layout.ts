@@ -1,7 +1,7 @@
 // The HTML shell every page shares: feed autodiscovery, stylesheet, header and footer. No JavaScript.
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { Content, Site } from "../content/schema.ts";
+import type { Site } from "../content/schema.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -41,7 +41,7 @@ function autodiscovery(base: string, feeds: FeedLinks) {
 
 /** A page of this site from its content and base URL: the shape most routes need. */
 export function sitePage(
-  ctx: { content: Content; base: string },
+  ctx: { content: { site: Site; version: string }; base: string },
   p: { title: string; path: string; main: Html; description?: string; noindex?: boolean },
 ): Html {
   return page({

@@ -1,12 +1,18 @@
 // The site's pages, rendered from the content model with Hono's auto-escaping `html` template.
 import { html, raw } from "hono/html";
-import type { Briefing, Content, Outcome } from "../content/schema.ts";
+import type { Briefing, Content, IndexedBriefing, Outcome, SiteInfo } from "../content/schema.ts";
 import { eventLine, formatFigure } from "../render/briefing-html.ts";
 import { humanDate } from "../render/dates.ts";
 import { feedUrls, type Html, page } from "./layout.ts";
 
 export interface PageContext {
   content: Content;
+  base: string;
+}
+
+/** What a page that shows no briefings needs: the Worker renders these without the archive. */
+export interface SiteContext {
+  content: Pick<SiteInfo, "site" | "version">;
   base: string;
 }
 
@@ -17,7 +23,7 @@ function tagList(tags: string[]) {
   return html`<ul class="tags">${tags.map((t) => html`<li><a href="/tags/${t}">${t}</a></li>`)}</ul>`;
 }
 
-export function dateLine(b: Briefing, language: string) {
+export function dateLine(b: Pick<IndexedBriefing, "published" | "updated">, language: string) {
   const published = html`<time datetime="${b.published}">${humanDate(b.published, language)}</time>`;
   const updated = b.updated
     ? html` · updated <time datetime="${b.updated}">${humanDate(b.updated, language)}</time>`
@@ -142,7 +148,7 @@ ${subscribeForm()}`;
   });
 }
 
-export function errorPage({ content, base }: PageContext, status: number, heading: string, detail: string): Html {
+export function errorPage({ content, base }: SiteContext, status: number, heading: string, detail: string): Html {
   const main = html`<h1>${heading}</h1><p>${detail}</p><p><a href="/">Back to the latest briefings</a></p>`;
   return page({
     site: content.site,

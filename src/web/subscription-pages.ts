@@ -1,13 +1,13 @@
 // Pages of the subscription flows. Personal pages (reached by signed links) are noindex and say
 // plainly what a button will do before anything happens.
 import { html, raw } from "hono/html";
-import type { Content } from "../content/schema.ts";
+import type { SiteInfo } from "../content/schema.ts";
 import type { Cadence } from "../subscriptions/store.ts";
 import { type Html, sitePage } from "./layout.ts";
 import { type SubscribeFormState, subscribeForm } from "./pages.ts";
 
 export interface Ctx {
-  content: Content;
+  content: Pick<SiteInfo, "site" | "version">;
   base: string;
 }
 

@@ -1,13 +1,14 @@
 // WebSub publishing: when briefings newer than the last announcement appear, tell the hub which
 // feeds changed (POST hub.mode=publish&hub.url=…), so subscribed readers fetch them at once instead
-// of at their next poll. Runs from the cron; content changes only with a deploy.
-import type { Briefing, Content } from "../content/schema.ts";
+// of at their next poll. Runs from the cron; content changes only with a deploy, and the index of
+// recent briefings holds every briefing new since the last deploy.
+import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 import { FEED_FILES } from "../feeds/document.ts";
 
-const changedAt = (b: Briefing) => b.updated ?? b.published;
+const changedAt = (b: IndexedBriefing) => b.updated ?? b.published;
 
 /** Every feed URL that shows any of `briefings`: the main and outcome feeds, and each of their tags'. */
-export function affectedFeeds(base: string, briefings: Briefing[]): string[] {
+export function affectedFeeds(base: string, briefings: IndexedBriefing[]): string[] {
   if (briefings.length === 0) return [];
   const prefixes = ["", "/outcomes", ...[...new Set(briefings.flatMap((b) => b.tags))].sort().map((t) => `/tags/${t}`)];
   return prefixes.flatMap((p) => Object.values(FEED_FILES).map((file) => `${base}${p}/${file}`));
@@ -22,7 +23,7 @@ export interface PingResult {
 /** Pings the hub for feeds with briefings changed since the last successful announcement. */
 export async function announceNewContent(
   db: D1Database,
-  content: Content,
+  content: BriefingIndex,
   base: string,
   hub: string,
   now: Date,

@@ -1,5 +1,6 @@
 // Starts the real Worker with `wrangler dev` on a free port, with its own fresh local state (D1
-// migrated), for tests that need a browser or another outside program to talk to it over HTTP.
+// migrated) and its own static documents built for its origin (the asset layer serves them as on
+// Cloudflare), for tests that talk to it over HTTP as a browser or a feed reader would.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -12,10 +13,12 @@ const offline = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_
 
 export interface LocalWorker {
   url: string;
+  /** The folder of static documents it serves. */
+  assets: string;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -30,8 +33,23 @@ async function freePort(): Promise<number> {
 export interface LocalWorkerOptions {
   /** Worker vars (--var). */
   vars?: Record<string, string>;
-  /** Extra process environment for wrangler, e.g. BRIEFWIRE_DATA for another content folder. */
+  /** Extra process environment for the build and wrangler, e.g. BRIEFWIRE_DATA for another content folder. */
   env?: Record<string, string>;
+  /** Serve documents built beforehand (for this worker's origin, see `port`) instead of building them. */
+  assets?: string;
+  /** The port to serve on (default: a free one). */
+  port?: number;
+}
+
+/** Builds the static documents for `origin` into a new folder (the build of `npm start`). */
+export function buildAssets(origin: string, env: Record<string, string | undefined> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "briefwire-assets-"));
+  execFileSync(process.execPath, [join(root, "scripts", "build-content.ts")], {
+    cwd: root,
+    env: { ...offline, ...env, SITE_URL: origin, BRIEFWIRE_ASSETS: dir },
+    stdio: "ignore",
+  });
+  return dir;
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions = {}): Promise<LocalWorker> {
@@ -42,9 +60,10 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
     env,
     stdio: "ignore",
   });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://localhost:${port}`;
-  const args = ["dev", "--port", String(port), "--persist-to", state, "--var", `SITE_URL:${url}`];
+  const assets = options.assets ?? buildAssets(url, options.env);
+  const args = ["dev", "--port", String(port), "--persist-to", state, "--assets", assets, "--var", `SITE_URL:${url}`];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(wrangler, args, { cwd: root, env, stdio: "ignore" });
   const deadline = Date.now() + 60_000;
@@ -60,11 +79,13 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
   }
   return {
     url,
+    assets,
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;
       rmSync(state, { recursive: true, force: true });
+      if (!options.assets) rmSync(assets, { recursive: true, force: true });
     },
   };
 }
