@@ -25,8 +25,8 @@ export interface DocumentOptions {
 }
 
 export function createDocumentApp(content: Content, options: DocumentOptions) {
-  // One entry per document is enough: the build asks for each once.
-  const renders = new RenderCache(1);
+  // The build asks for each document once, and writes only its body.
+  const renders = new RenderCache(1, { validators: false });
   const app = new Hono<DocumentEnv>();
   app.use(async (c, next) => {
     c.set("content", content);

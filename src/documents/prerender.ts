@@ -1,5 +1,6 @@
 // Renders the documents app to files (hono/ssg) plus the `_headers` file: the static assets a
 // deploy uploads beside the Worker. Runs in Node at build time.
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import { toSSG } from "hono/ssg";
@@ -28,6 +29,18 @@ const EXTENSIONS: Record<string, string> = {
 /** Headers a document carries that are not the site's common (security) headers. */
 const PER_DOCUMENT = new Set(["content-type", "content-length", "etag", "last-modified", "cache-control", "vary"]);
 
+/**
+ * The file system hono/ssg writes through, writing each document at once and synchronously: it
+ * starts a write per document as soon as it is rendered, and thousands of asynchronous writes in
+ * flight run out of file handles (EMFILE) and hold every rendered document in memory meanwhile.
+ */
+const syncFs = {
+  mkdir: async (path: string, options: { recursive: boolean }) => {
+    mkdirSync(path, options);
+  },
+  writeFile: async (path: string, data: string | Uint8Array) => writeFileSync(path, data),
+};
+
 export interface PrerenderResult {
   files: number;
   bytes: number;
@@ -53,7 +66,7 @@ export async function prerender(
   } as unknown as typeof app;
 
   await fs.rm(options.outDir, { recursive: true, force: true });
-  const result = await toSSG(recording, fs, { dir: options.outDir, extensionMap: EXTENSIONS, concurrency: 16 });
+  const result = await toSSG(recording, syncFs, { dir: options.outDir, extensionMap: EXTENSIONS, concurrency: 16 });
   if (!result.success) throw result.error ?? new Error("prerender failed");
 
   const home = await app.request("/");

@@ -88,7 +88,25 @@ function outcomeData(briefing: Briefing, base: string): OutcomeData[] {
   }));
 }
 
+// Entries built once per briefing and base URL: a briefing appears in its feed, its tags' feeds and
+// all three formats, and the build renders every one of them.
+const entries = new WeakMap<Briefing, Map<string, FeedEntry>>();
+
 function briefingEntry(b: Briefing, content: Content, base: string): FeedEntry {
+  let byBase = entries.get(b);
+  if (!byBase) {
+    byBase = new Map();
+    entries.set(b, byBase);
+  }
+  let entry = byBase.get(base);
+  if (!entry) {
+    entry = newBriefingEntry(b, content, base);
+    byBase.set(base, entry);
+  }
+  return entry;
+}
+
+function newBriefingEntry(b: Briefing, content: Content, base: string): FeedEntry {
   const url = briefingUrl(base, b.slug);
   return {
     id: url,
@@ -126,18 +144,49 @@ export function tagsOf(content: Content): string[] {
 
 export type FeedResult = { ok: true; doc: FeedDocument } | { ok: false; status: 404; reason: string };
 
+interface Selection {
+  briefings: Briefing[];
+  /** Newest change among them, RFC 3339. */
+  updated: string;
+  outcomes: number;
+}
+
+// The briefings a feed shows, worked out once per content and tag: the build renders every page of
+// every feed, and filtering and dating the whole archive for each page made it quadratic.
+const selections = new WeakMap<Content, Map<string, Selection>>();
+
+function selection(content: Content, tag: string | undefined): Selection {
+  let byTag = selections.get(content);
+  if (!byTag) {
+    byTag = new Map();
+    selections.set(content, byTag);
+  }
+  const key = tag ?? "";
+  let found = byTag.get(key);
+  if (!found) {
+    const briefings = tag === undefined ? content.briefings : content.briefings.filter((b) => b.tags.includes(tag));
+    found = {
+      briefings,
+      updated: newestOf(briefings.map((b) => b.updated ?? b.published)).toISOString(),
+      outcomes: briefings.reduce((n, b) => n + b.outcomes.length, 0),
+    };
+    byTag.set(key, found);
+  }
+  return found;
+}
+
 /** Builds the document for one feed page, or says why there is none (unknown tag, page past the end). */
 export function buildFeed(content: Content, req: FeedRequest): FeedResult {
   const { site } = content;
   const { feed, base, page } = req;
-  let briefings = content.briefings;
+  const chosen = selection(content, feed.kind === "briefings" ? feed.tag : undefined);
+  const briefings = chosen.briefings;
   let prefix = "";
   let title = site.title;
   let description = site.description;
   let homeUrl = `${base}/`;
   if (feed.kind === "briefings" && feed.tag !== undefined) {
     const tag = feed.tag;
-    briefings = briefings.filter((b) => b.tags.includes(tag));
     if (briefings.length === 0) return { ok: false, status: 404, reason: `no briefings are tagged "${tag}"` };
     prefix = `/tags/${tag}`;
     title = `${site.title}: ${tag}`;
@@ -150,7 +199,7 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
   }
 
   // Outcome entries are cheap to count without building them all.
-  const total = feed.kind === "outcomes" ? briefings.reduce((n, b) => n + b.outcomes.length, 0) : briefings.length;
+  const total = feed.kind === "outcomes" ? chosen.outcomes : briefings.length;
   const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
   if (page > lastPage) return { ok: false, status: 404, reason: `page ${page} is past the last page (${lastPage})` };
 
@@ -183,7 +232,7 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
       base,
       page,
       lastPage,
-      updated: newestOf(briefings.map((b) => b.updated ?? b.published)).toISOString(),
+      updated: chosen.updated,
       entries,
       ...(site.logo ? { logo: new URL(site.logo, `${base}/`).href } : {}),
       ...(req.hub ? { hub: req.hub } : {}),

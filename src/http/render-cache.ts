@@ -1,7 +1,7 @@
 // Rendered documents with their validators and gzip form, kept per content version and base URL (both
 // in the key). The document routes answer through it; they run at build time (src/documents/), where
 // the body is what counts, and in tests that ask them directly.
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { rfc822 } from "../render/dates.ts";
 import { base64url } from "../text/base64url.ts";
@@ -41,9 +41,19 @@ async function gzip(body: string): Promise<Uint8Array> {
 export class RenderCache {
   readonly #entries = new Map<string, Rendered | NotFound>();
   readonly #max: number;
+  readonly #validators: boolean;
 
-  constructor(max = 512) {
+  /**
+   * `validators: false` skips the gzip form and the ETag: the build writes bodies only (the asset
+   * layer has its own ETags and compression), and computing them for every document is wasted time.
+   */
+  constructor(max = 512, options: { validators?: boolean } = {}) {
     this.#max = max;
+    this.#validators = options.validators ?? true;
+  }
+
+  get validators(): boolean {
+    return this.#validators;
   }
 
   async get(
@@ -58,9 +68,9 @@ export class RenderCache {
         ? input
         : {
             body: input.body,
-            gzip: await gzip(input.body),
+            gzip: this.#validators ? await gzip(input.body) : new Uint8Array(),
             contentType: input.contentType,
-            etag: await strongEtag(input.body),
+            etag: this.#validators ? await strongEtag(input.body) : "",
             lastModified: rfc822(input.lastModified),
           };
     // Oldest first out: Map keeps insertion order. Keeps memory bounded under crawlers walking pages.
@@ -84,7 +94,9 @@ function acceptsGzip(header: string | undefined): boolean {
  * Mounted on the routes that serve rendered documents only: on others it would hash every body,
  * and read a streamed export whole.
  */
-export const conditionalGet = etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified", "content-type"] });
+const etagMiddleware = etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified", "content-type"] });
+export const conditionalGet: MiddlewareHandler = (c, next) =>
+  (c.get("renders") as RenderCache | undefined)?.validators === false ? next() : etagMiddleware(c, next);
 
 /**
  * Sends a rendered document with its validators, gzip-compressed when the client accepts it (each
@@ -93,14 +105,14 @@ export const conditionalGet = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 
  * If-None-Match was sent, as RFC 9110 §13.1.3 asks.
  */
 export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): Response {
-  const gzipped = acceptsGzip(c.req.header("Accept-Encoding"));
+  const gzipped = doc.gzip.length > 0 && acceptsGzip(c.req.header("Accept-Encoding"));
   const headers = new Headers({
     "Content-Type": doc.contentType,
-    ETag: gzipped ? doc.etag.replace(/"$/, '.gz"') : doc.etag,
     "Last-Modified": doc.lastModified,
     "Cache-Control": `public, max-age=${maxAgeSeconds}`,
     Vary: "Accept-Encoding",
   });
+  if (doc.etag) headers.set("ETag", gzipped ? doc.etag.replace(/"$/, '.gz"') : doc.etag);
   const since = c.req.header("If-Modified-Since");
   if (since && !c.req.header("If-None-Match")) {
     const sinceMs = Date.parse(since);

@@ -18,8 +18,16 @@ export function absolutizeLinks(html: string, base: string): string {
   return html.replace(/ (href|src)="\//g, ` $1="${base}/`);
 }
 
+// One formatter per language (creating one costs far more than using it).
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatFigure(figure: Figure, language: string): string {
-  const value = new Intl.NumberFormat(language, { maximumFractionDigits: 6 }).format(figure.value);
+  let fmt = numberFormats.get(language);
+  if (!fmt) {
+    fmt = new Intl.NumberFormat(language, { maximumFractionDigits: 6 });
+    numberFormats.set(language, fmt);
+  }
+  const value = fmt.format(figure.value);
   return `${figure.label}: ${value}${figure.unit ? ` ${figure.unit}` : ""}`;
 }
 

@@ -17,14 +17,26 @@ export function newestOf(dates: string[]): Date {
   return new Date(max);
 }
 
+// One formatter per language: creating an Intl formatter costs far more than using one, and the
+// build formats dates in every one of thousands of documents.
+const longDates = new Map<string, Intl.DateTimeFormat>();
+function longDate(language: string): Intl.DateTimeFormat {
+  let fmt = longDates.get(language);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
+    longDates.set(language, fmt);
+  }
+  return fmt;
+}
+
 /** "16 October 2024" for people. */
 export function humanDate(date: string | Date, language: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" }).format(new Date(date));
+  return longDate(language).format(new Date(date));
 }
 
 /** "17–18 October 2024" for an event's days. */
 export function humanDays(start: string, end: string | undefined, language: string): string {
-  const fmt = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
+  const fmt = longDate(language);
   if (!end || end === start) return fmt.format(new Date(start));
   return fmt.formatRange(new Date(start), new Date(end));
 }
