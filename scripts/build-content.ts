@@ -13,6 +13,8 @@
 // - WEBSUB_HUB: the hub the feeds advertise. Default: WEBSUB_HUB in wrangler.toml [vars], if any.
 // - BRIEFWIRE_DATA: another content folder (the benchmark's generated briefings).
 // - BRIEFWIRE_ASSETS: another output folder for the documents (tests that serve another origin).
+// - BRIEFWIRE_KEEP_SITE_JSON=1: leave .generated/site.json alone (tests building documents beside a
+//   running test suite, whose Worker bundle imports that file).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { siteInfoOf } from "../src/content/briefing-index.ts";
@@ -49,7 +51,8 @@ try {
   // Written only when it changes: a Worker being bundled elsewhere may be reading it.
   const siteJson = join(root, ".generated", "site.json");
   const info = JSON.stringify(siteInfoOf(content));
-  if (!existsSync(siteJson) || readFileSync(siteJson, "utf8") !== info) writeFileSync(siteJson, info);
+  const keep = process.env.BRIEFWIRE_KEEP_SITE_JSON === "1" && existsSync(siteJson);
+  if (!keep && (!existsSync(siteJson) || readFileSync(siteJson, "utf8") !== info)) writeFileSync(siteJson, info);
 
   const fromEnv = "SITE_URL" in process.env || "WEBSUB_HUB" in process.env;
   const base = process.env.SITE_URL || (fromEnv ? undefined : await wranglerVar("SITE_URL")) || content.site.baseUrl;

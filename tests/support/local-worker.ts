@@ -46,7 +46,8 @@ export function buildAssets(origin: string, env: Record<string, string | undefin
   const dir = mkdtempSync(join(tmpdir(), "briefwire-assets-"));
   execFileSync(process.execPath, [join(root, "scripts", "build-content.ts")], {
     cwd: root,
-    env: { ...offline, ...env, SITE_URL: origin, BRIEFWIRE_ASSETS: dir },
+    // The Worker keeps the site.json of data/: other tests may be bundling it right now.
+    env: { ...offline, BRIEFWIRE_KEEP_SITE_JSON: "1", ...env, SITE_URL: origin, BRIEFWIRE_ASSETS: dir },
     stdio: "ignore",
   });
   return dir;
@@ -66,7 +67,8 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
   const args = ["dev", "--port", String(port), "--persist-to", state, "--assets", assets, "--var", `SITE_URL:${url}`];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(wrangler, args, { cwd: root, env, stdio: "ignore" });
-  const deadline = Date.now() + 60_000;
+  // Generous: with thousands of documents, wrangler dev reads and hashes every one before it serves.
+  const deadline = Date.now() + 300_000;
   for (;;) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
