@@ -3,6 +3,7 @@ import { baseUrl } from "../config.ts";
 import type { BriefingIndex } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { announceNewContent } from "../websub/ping.ts";
+import { compactLedger } from "./compaction.ts";
 import { digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
 import { cadencesDue } from "./plan.ts";
@@ -23,7 +24,10 @@ export async function handleScheduled(
   if (env.WEBSUB_HUB) {
     await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
   }
-  if (controller.cron !== DIGEST_CRON) return;
+  if (controller.cron !== DIGEST_CRON) {
+    await compactLedger(env.DB, at);
+    return;
+  }
   const deps = digestDeps(env, content);
   for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
 }

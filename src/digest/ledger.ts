@@ -380,7 +380,12 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     .prepare("SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ?1 GROUP BY status")
     .bind(id)
     .all<{ status: string; n: number }>();
-  const by = Object.fromEntries(results.map((r) => [r.status, r.n]));
+  // A compacted edition (src/digest/compaction.ts) counts from its totals: its rows are (being) deleted.
+  const totals = await db
+    .prepare("SELECT sent, failed, skipped, pending AS queued FROM edition_totals WHERE edition_id = ?1")
+    .bind(id)
+    .first<Record<string, number>>();
+  const by: Record<string, number> = totals ?? Object.fromEntries(results.map((r) => [r.status, r.n]));
   const variants = await db
     .prepare("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = ?1")
     .bind(id)
