@@ -10,6 +10,8 @@
 // 100,000-row CSV import.
 // Part 2 (digest, bench/digest.ts): an edition to 20,000 recipients through the local Queue to the
 // Resend stand-in limited to a set rate: renders, provider calls, throughput against the limit, CPU.
+// Part 3 (ledger, bench/ledger.ts): the D1 schema in SQLite with 10,000 and 100,000 subscribers and
+// a simulated month of daily editions, compacted as the cron does: size after a week and a month.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -19,6 +21,7 @@ import autocannon from "autocannon";
 import { freePort, type LocalWorker, startLocalWorker } from "../tests/support/local-worker.ts";
 import { benchDigest, type DigestBench } from "./digest.ts";
 import { type Generated, generateBriefings } from "./generate.ts";
+import { benchLedger, type LedgerBench } from "./ledger.ts";
 
 const root = join(import.meta.dirname, "..");
 let base = "";
@@ -242,6 +245,8 @@ async function main() {
   }
   console.log("digest: 20,000 recipients against the stand-in at 10 calls/s…");
   results.digest = await benchDigest(Number(process.env.BENCH_RECIPIENTS ?? 20_000), 10);
+  console.log("ledger: a simulated month of daily editions, 10,000 and 100,000 subscribers…");
+  results.ledger = [await benchLedger(10_000), await benchLedger(100_000)];
   results.machine = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -295,6 +300,13 @@ async function main() {
     "≥ 0.95×",
   ]);
   rows.push(["digest CPU per 1,000 recipients (workerd)", `${d.cpuMsPer1000} ms`, ""]);
+  for (const l of results.ledger as LedgerBench[]) {
+    rows.push([
+      `D1 size, ${l.subscribers} subscribers: week 1 → month (daily editions)`,
+      `${l.week1MB} MB → ${l.monthMB} MB (${l.ratioMonthToWeek1}×; ${l.bytesPerRecipientEdition} B per recipient and edition)`,
+      "≤ 1.5×",
+    ]);
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
   console.log("\nwritten: bench/results.json");
