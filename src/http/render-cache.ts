@@ -5,6 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { rfc822 } from "../render/dates.ts";
 import { base64url } from "../text/base64url.ts";
+import { acceptsGzip } from "./gzip-assets.ts";
 
 export interface Rendered {
   body: string;
@@ -80,15 +81,6 @@ export class RenderCache {
   }
 }
 
-function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  return header.split(",").some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return (coding === "gzip" || coding === "x-gzip") && (!q || Number(q.slice(2)) > 0);
-  });
-}
-
 /**
  * Answers If-None-Match with 304 from the ETag a cached document carries (Hono's etag middleware).
  * Mounted on the routes that serve rendered documents only: on others it would hash every body,
@@ -105,7 +97,7 @@ export const conditionalGet: MiddlewareHandler = (c, next) =>
  * If-None-Match was sent, as RFC 9110 §13.1.3 asks.
  */
 export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): Response {
-  const gzipped = doc.gzip.length > 0 && acceptsGzip(c.req.header("Accept-Encoding"));
+  const gzipped = doc.gzip.length > 0 && acceptsGzip(c.req.header("Accept-Encoding") ?? "");
   const headers = new Headers({
     "Content-Type": doc.contentType,
     "Last-Modified": doc.lastModified,

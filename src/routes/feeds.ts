@@ -5,7 +5,7 @@ import { ssgParams } from "hono/ssg";
 import type { Content } from "../content/schema.ts";
 import type { DocumentEnv } from "../documents/env.ts";
 import { renderAtom } from "../feeds/atom.ts";
-import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind, PAGE_SIZE } from "../feeds/document.ts";
+import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind, PAGE_SIZE, tagsOf } from "../feeds/document.ts";
 import { renderJsonFeed } from "../feeds/json-feed.ts";
 import { renderRss, TTL_MINUTES } from "../feeds/rss.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
@@ -32,7 +32,6 @@ function pageCount(content: Content, kind: FeedKind): number {
   return Math.max(1, Math.ceil(entries / PAGE_SIZE));
 }
 
-const allTags = (content: Content) => [...new Set(content.briefings.flatMap((b) => b.tags))].sort();
 const laterPages = (n: number) => Array.from({ length: Math.max(0, n - 1) }, (_, i) => String(i + 2));
 
 const prefixes: { path: string; kind: (tag?: string) => FeedKind }[] = [
@@ -68,11 +67,11 @@ async function serveFeed(
 for (const { path, kind } of prefixes) {
   const tagged = path.includes(":tag");
   // The build's list of what to render (hono/ssg): every tag, and pages 2…last of every feed.
-  const tagParams = ssgParams<DocumentEnv>((c) => allTags(c.get("content")).map((tag) => ({ tag })));
+  const tagParams = ssgParams<DocumentEnv>((c) => tagsOf(c.get("content")).map((tag) => ({ tag })));
   const pageParams = ssgParams<DocumentEnv>((c) => {
     const content = c.get("content");
     if (!tagged) return laterPages(pageCount(content, kind())).map((page) => ({ page }));
-    return allTags(content).flatMap((tag) => laterPages(pageCount(content, kind(tag))).map((page) => ({ tag, page })));
+    return tagsOf(content).flatMap((tag) => laterPages(pageCount(content, kind(tag))).map((page) => ({ tag, page })));
   });
   for (const format of Object.keys(FEED_FORMATS) as FeedFormat[]) {
     const file = FEED_FILES[format];

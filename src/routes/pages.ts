@@ -4,6 +4,7 @@ import { ssgParams } from "hono/ssg";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Site } from "../content/schema.ts";
 import type { DocumentEnv } from "../documents/env.ts";
+import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet, type NotFound, type RenderInput, sendRendered } from "../http/render-cache.ts";
 import { newestOf } from "../render/dates.ts";
@@ -67,9 +68,7 @@ pageRoutes.get("/briefings/:slug", conditionalGet, (c) =>
 
 pageRoutes.get(
   "/tags/:tag",
-  ssgParams<DocumentEnv>((c) =>
-    [...new Set(c.get("content").briefings.flatMap((b) => b.tags))].map((tag) => ({ tag })),
-  ),
+  ssgParams<DocumentEnv>((c) => tagsOf(c.get("content")).map((tag) => ({ tag }))),
 );
 pageRoutes.get("/tags/:tag", conditionalGet, (c) =>
   cachedPage(c, async () => {
