@@ -265,13 +265,15 @@ describe("the deployable Worker", () => {
         .filter((f) => f.endsWith(".js"))
         .map((f) => readFileSync(join(out, f), "utf8"))
         .join("\n");
-      const seed = readFileSync(join(root, "data", "briefings", `${SEED_SLUG}.md`), "utf8");
-      const body = seed.split("\n---\n")[1]?.trim().split("\n")[0] ?? "";
-      // (booleans, not the strings: a failure would print the whole bundle)
+      // Phrases of the seed briefing's body as the compiled content holds it (rendered to HTML): a
+      // bundle that carried the content would contain them. (The mail templates' preview data quotes
+      // the seed's summary and outcomes, so those are no evidence either way.)
+      // Booleans, not the strings: a failure would print the whole bundle.
       expect(bundle.includes("Short briefings on defence and security meetings"), "site description").toBe(true);
-      expect(bundle.includes("Secretary General\n  Mark Rutte"), "the seed's summary").toBe(false);
-      expect(body.length).toBeGreaterThan(40);
-      expect(bundle.includes(body), "the seed's body").toBe(false);
+      expect(bundle.includes("used a press conference at NATO Headquarters to preview the"), "body").toBe(false);
+      expect(bundle.includes("defence industrial base, sturdier supply chains and new technologies"), "body").toBe(
+        false,
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
