@@ -31,6 +31,8 @@ function expectExactlyOnce(mails: { to: string[] }[], recipients: string[]) {
 
 beforeEach(async () => {
   await mockReset();
+  // Every test here mails the seed briefing to its own readers: the daily cadence forgets it had it.
+  await env.DB.prepare("DELETE FROM edition_briefings WHERE cadence = 'daily'").run();
 });
 
 describe("delivery through Resend", () => {

@@ -1,5 +1,6 @@
 // Starting an edition (cron and admin run share this) and planning it page by page through the queue.
 import type { Briefing } from "../content/schema.ts";
+import { cadenceRecord, createEdition, recordFirstSeen } from "./briefing-record.ts";
 import type { DigestDeps } from "./deps.ts";
 import {
   commitPlanStep,
@@ -7,9 +8,7 @@ import {
   countRecipients,
   type EditionRow,
   getEdition,
-  insertEdition,
   insertVariant,
-  lastEditionEnd,
   markEnqueued,
   recipientsAfter,
   storedVariants,
@@ -19,11 +18,12 @@ import {
   batchesFor,
   type Cadence,
   CHUNK_SIZE,
-  editionWindow,
-  itemsInWindow,
+  type EditionChoice,
   planChunks,
+  regularEdition,
   slugsOfVariant,
   tagsOfItems,
+  windowEdition,
 } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { renderVariant } from "./render.ts";
@@ -44,31 +44,53 @@ function log(event: string, fields: Record<string, unknown>) {
   console.log(JSON.stringify({ event, ...fields }));
 }
 
+/** How often a run chooses again after another run claimed some of its briefings first. */
+const CHOOSE_ATTEMPTS = 5;
+
 /**
- * Starts the edition of `cadence` ending at `to`: records it once and hands planning to the queue.
- * An empty window records nothing and sends nothing.
+ * Starts an edition of `cadence`: records it once, with its briefings claimed on the cadence, and hands
+ * planning to the queue. Without `from` it is a regular run at `to` (every briefing not yet mailed on
+ * the cadence, backfills aside); with `from` an admin run for the window [from, to]. A run that finds
+ * nothing new records nothing and sends nothing.
  */
 export async function startEdition(deps: DigestDeps, cadence: Cadence, to: Date, from?: Date): Promise<EditionSummary> {
-  const window = editionWindow(cadence, to, from ? null : await lastEditionEnd(deps.db, cadence), from);
-  const existing = await getEdition(deps.db, window.id);
-  if (existing) return summaryOf(existing, false);
-
-  const items = itemsInWindow(deps.content, window.from, window.to);
-  if (items.length === 0) {
-    log("digest-empty", { edition: window.id, from: window.from.toISOString(), to: window.to.toISOString() });
-    return { edition: window.id, items: 0, recipients: 0, batches: 0, started: false };
+  let choice: EditionChoice | undefined;
+  for (let attempt = 1; ; attempt++) {
+    choice = await chooseEdition(deps, cadence, to, from);
+    // After choosing: a run racing this one may have committed the same edition in the meantime.
+    const existing = await getEdition(deps.db, choice.id);
+    if (existing) return summaryOf(existing, false);
+    if (choice.items.length === 0) {
+      log("digest-empty", { edition: choice.id, from: choice.from.toISOString(), to: choice.to.toISOString() });
+      return { edition: choice.id, items: 0, recipients: 0, batches: 0, started: false };
+    }
+    const created = await createEdition(
+      deps.db,
+      { ...choice, items: choice.items.map((b) => b.slug), tags: tagsOfItems(choice.items) },
+      deps.now().toISOString(),
+    );
+    if (created === "created") break;
+    // Either the same edition was created meanwhile (found above next time round), or another run
+    // claimed some of these briefings first: choose again from what is left.
+    if (attempt === CHOOSE_ATTEMPTS)
+      throw new Error(`edition ${choice.id}: briefings kept being claimed by other runs`);
   }
+  const items = choice.items;
   const tags = tagsOfItems(items);
-  const created = await insertEdition(
-    deps.db,
-    { ...window, items: items.map((b) => b.slug), tags },
-    deps.now().toISOString(),
-  );
-  if (!created) return summaryOf((await getEdition(deps.db, window.id)) as EditionRow, false);
   const recipients = await countRecipients(deps.db, cadence, tags);
-  await deps.planQueue.send({ kind: "plan", edition: window.id } satisfies DigestMessage);
-  log("digest-started", { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients) });
-  return { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients), started: true };
+  await deps.planQueue.send({ kind: "plan", edition: choice.id } satisfies DigestMessage);
+  log("digest-started", { edition: choice.id, items: items.length, recipients, batches: batchesFor(recipients) });
+  return { edition: choice.id, items: items.length, recipients, batches: batchesFor(recipients), started: true };
+}
+
+/** Which briefings this run would mail, after noting what the site shows now as seen. */
+async function chooseEdition(deps: DigestDeps, cadence: Cadence, to: Date, from?: Date): Promise<EditionChoice> {
+  const at = from ? deps.now() : to;
+  await recordFirstSeen(deps.db, deps.content, at);
+  const record = await cadenceRecord(deps.db, cadence);
+  return from
+    ? windowEdition(deps.content, cadence, from, to, record)
+    : regularEdition(deps.content, cadence, to, record);
 }
 
 function summaryOf(e: EditionRow, started: boolean): EditionSummary {

@@ -7,6 +7,7 @@ import { adminToken } from "../config.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
+import { periodBefore } from "../digest/plan.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
@@ -105,18 +106,29 @@ const DigestRunSchema = z
     to: z.optional(Rfc3339),
   })
   .check(
+    // A window reaching past now would hold briefings not yet published; they go out with a later run.
+    z.refine((r) => !r.to || Date.parse(r.to) <= Date.now(), { message: "must not be in the future", path: ["to"] }),
     z.refine((r) => !r.from || !r.to || Date.parse(r.from) < Date.parse(r.to), {
       message: "must be before to",
       path: ["from"],
     }),
+    z.refine((r) => !r.from || r.to !== undefined || Date.parse(r.from) < Date.now(), {
+      message: "must be before now (to defaults to now)",
+      path: ["from"],
+    }),
   );
 
-// The same path as the cron: an edition id already started (by the cron or an earlier run) sends nothing again.
+// The same path as the cron. Without from/to it is a regular run: every briefing not yet mailed on the
+// cadence (today's regular edition, shared with the cron: whichever starts it first, the other finds it).
+// With from and/or to (to defaults to now, from to one period before to) it mails the briefings
+// published in that window that the cadence has not mailed yet, backfills included.
 adminRoutes.post("/digest/run", validate("json", DigestRunSchema), async (c) => {
   const body = c.req.valid("json");
   const deps = digestDeps(c.env, c.get("content"));
   const to = body.to ? new Date(body.to) : deps.now();
-  const summary = await startEdition(deps, body.cadence, to, body.from ? new Date(body.from) : undefined);
+  const windowed = body.from !== undefined || body.to !== undefined;
+  const from = body.from ? new Date(body.from) : windowed ? periodBefore(body.cadence, to) : undefined;
+  const summary = await startEdition(deps, body.cadence, to, from);
   return c.json(summary);
 });
 

@@ -1,0 +1,207 @@
+// Which briefings each edition carries, across cron runs, admin runs, late deploys and backfills, with
+// real local D1: the Worker's own cron handler and admin route, fed content that changes between runs.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import type { Content } from "../src/content/schema.ts";
+import { handleScheduled } from "../src/digest/consumer.ts";
+import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import { briefingFile, compile } from "./support/fixtures.ts";
+import { ADMIN } from "./support/worker.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** 07:00 UTC, `daysAgo` days before today: the digest cron's time on that day. */
+function sevenOClock(daysAgo: number): number {
+  const today = new Date();
+  return Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 7) - daysAgo * DAY;
+}
+const iso = (t: number) => new Date(t).toISOString();
+
+function briefing(slug: string, published: number) {
+  return briefingFile(slug, {
+    title: `Briefing ${slug}`,
+    published: iso(published),
+    summary: `About ${slug}.`,
+    tags: ["chain"],
+    outcomes: [{ id: "outcome", headline: `What ${slug} decided.` }],
+  });
+}
+
+/** The site as deployed: these briefings, each published at the given time. */
+function site(briefings: Record<string, number>): Content {
+  return compile(...Object.entries(briefings).map(([slug, t]) => briefing(slug, t)));
+}
+
+// Queues that only record: this file looks at which briefings go into which edition, not at the fan-out.
+const planned: DigestMessage[] = [];
+const recording = {
+  send: async (body: DigestMessage) => void planned.push(body),
+  sendBatch: async (messages: { body: DigestMessage }[]) => void planned.push(...messages.map((m) => m.body)),
+} as unknown as Queue;
+const testEnv = { ...env, DIGEST_QUEUE: recording, DIGEST_PLAN_QUEUE: recording };
+
+async function cron(at: number, content: Content, expression = "0 7 * * *") {
+  await handleScheduled(createScheduledController({ scheduledTime: at, cron: expression }), testEnv, content);
+}
+
+async function adminRun(content: Content, body: Record<string, unknown>) {
+  const ctx = createExecutionContext();
+  const res = await createApp(content).fetch(
+    new Request("http://localhost:8787/admin/digest/run", {
+      method: "POST",
+      headers: { ...ADMIN, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    testEnv,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Every edition of a cadence with the briefings it carries, oldest first. */
+async function editions(cadence: "daily" | "weekly") {
+  const { results } = await env.DB.prepare("SELECT id, items FROM editions WHERE cadence = ?1 ORDER BY created_at, id")
+    .bind(cadence)
+    .all<{ id: string; items: string }>();
+  return results.map((r) => ({ id: r.id, items: (JSON.parse(r.items) as string[]).sort() }));
+}
+
+/** How many editions of the cadence carried each briefing. */
+async function timesMailed(cadence: "daily" | "weekly") {
+  const count: Record<string, number> = {};
+  for (const e of await editions(cadence)) for (const slug of e.items) count[slug] = (count[slug] ?? 0) + 1;
+  return count;
+}
+
+beforeEach(async () => {
+  // Each test tells its own story from an empty digest history (no subscribers here: nothing fans out).
+  planned.length = 0;
+  const tables = (
+    await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{ name: string }>()
+  ).results.map((r) => r.name);
+  const clear = ["deliveries", "edition_chunks", "edition_variants", "edition_briefings", "briefings_seen", "editions"];
+  await env.DB.batch(clear.filter((t) => tables.includes(t)).map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+});
+
+describe("admin runs keep the chain", () => {
+  it("refuses a `to` in the future with 400 naming the field, and the next cron still mails what it would have", async () => {
+    const d = sevenOClock(3);
+    const content = site({ a: d + HOUR });
+    const run = await adminRun(content, { cadence: "daily", from: iso(d - DAY), to: iso(Date.now() + DAY) });
+    expect(run.status).toBe(400);
+    expect((run.body.errors as { field: string; reason: string }[])[0]).toEqual({
+      field: "to",
+      reason: "must not be in the future",
+    });
+    expect(await editions("daily")).toEqual([]);
+
+    await cron(d + DAY, content);
+    expect(await editions("daily")).toEqual([{ id: expect.stringMatching(/^daily-/), items: ["a"] }]);
+  });
+
+  it("an explicit `from` overlapping a sent edition mails nothing again", async () => {
+    const d = sevenOClock(5);
+    const content = site({ a: d - 2 * HOUR });
+    await cron(d, content);
+    const again = await adminRun(content, { cadence: "daily", from: iso(d - 2 * DAY), to: iso(d) });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ items: 0, recipients: 0, batches: 0, started: false });
+    expect(await timesMailed("daily")).toEqual({ a: 1 });
+  });
+
+  it("a `from` after the last edition's end leaves no gap: the next cron mails what fell between", async () => {
+    const d = sevenOClock(6);
+    const content = site({ a: d - 20 * HOUR, gap: d + 2 * HOUR, w: d + 5 * HOUR });
+    await cron(d, content);
+    const run = await adminRun(content, { cadence: "daily", from: iso(d + 4 * HOUR), to: iso(d + 6 * HOUR) });
+    expect(run.body).toMatchObject({ items: 1, started: true });
+    await cron(d + DAY, content);
+    expect((await editions("daily")).map((e) => e.items)).toEqual([["a"], ["w"], ["gap"]]);
+  });
+
+  it("a run that finds nothing new answers items: 0 and neither blocks nor shifts the next cron", async () => {
+    const d = sevenOClock(4);
+    const content = site({ a: d - 3 * HOUR });
+    const empty = await adminRun(content, { cadence: "daily", from: iso(d - 3 * DAY), to: iso(d - 2 * DAY) });
+    expect(empty.body).toMatchObject({ items: 0, recipients: 0, batches: 0, started: false });
+    expect(await editions("daily")).toEqual([]);
+    await cron(d, content);
+    expect((await editions("daily")).map((e) => e.items)).toEqual([["a"]]);
+  });
+});
+
+describe("late deploys and backfills", () => {
+  it("a briefing deployed after the 07:00 run but dated before it goes into the next edition", async () => {
+    const d = sevenOClock(4);
+    const before = site({ a: d - 10 * HOUR });
+    await cron(d, before);
+    // Deployed at 08:00, dated 06:00: the 15-minute cron is the first to see it.
+    const after = site({ a: d - 10 * HOUR, late: d - HOUR });
+    await cron(d + HOUR + 15 * 60_000, after, "*/15 * * * *");
+    await cron(d + DAY, after);
+    expect((await editions("daily")).map((e) => e.items)).toEqual([["a"], ["late"]]);
+  });
+
+  it("a backfill (published more than 7 days before it was first seen) is mailed only when an admin run asks for it", async () => {
+    const d = sevenOClock(8);
+    const before = site({ a: d - 10 * HOUR });
+    await cron(d, before);
+    const after = site({ a: d - 10 * HOUR, old: d - 30 * DAY, recent: d - 6 * DAY });
+    await cron(d + HOUR, after, "*/15 * * * *");
+    await cron(d + DAY, after);
+    // `recent` is 6 days old when first seen: late, but not a backfill.
+    expect((await editions("daily")).map((e) => e.items)).toEqual([["a"], ["recent"]]);
+
+    const asked = await adminRun(after, { cadence: "daily", from: iso(d - 31 * DAY), to: iso(d - 29 * DAY) });
+    expect(asked.body).toMatchObject({ items: 1, started: true });
+    await cron(d + 2 * DAY, after);
+    expect(await timesMailed("daily")).toEqual({ a: 1, recent: 1, old: 1 });
+  });
+});
+
+describe("runs that meet", () => {
+  it("a cron fired twice starts one edition", async () => {
+    const d = sevenOClock(3);
+    const content = site({ a: d - HOUR, b: d - 2 * HOUR });
+    await Promise.all([cron(d, content), cron(d, content)]);
+    expect(await editions("daily")).toEqual([{ id: `daily-${iso(d).slice(0, 10)}`, items: ["a", "b"] }]);
+    expect(planned.filter((m) => m.kind === "plan")).toHaveLength(1);
+  });
+
+  it("an admin run racing the cron starts nothing twice", async () => {
+    const now = Date.now();
+    const content = site({ a: now - HOUR });
+    const [, run] = await Promise.all([cron(now, content), adminRun(content, { cadence: "daily" })]);
+    const all = await editions("daily");
+    expect(all).toEqual([{ id: `daily-${iso(now).slice(0, 10)}`, items: ["a"] }]);
+    expect(run.body).toMatchObject({ edition: all[0]?.id, items: 1 });
+    expect(planned.filter((m) => m.kind === "plan")).toHaveLength(1);
+  });
+
+  it("two admin runs racing over overlapping windows mail each briefing once", async () => {
+    const d = sevenOClock(10);
+    const content = site({ a: d - 3 * DAY, b: d - 2 * DAY, c: d - DAY });
+    const [x, y] = await Promise.all([
+      adminRun(content, { cadence: "weekly", from: iso(d - 4 * DAY), to: iso(d - DAY - HOUR) }),
+      adminRun(content, { cadence: "weekly", from: iso(d - 2 * DAY - HOUR), to: iso(d) }),
+    ]);
+    expect([x.status, y.status]).toEqual([200, 200]);
+    expect(await timesMailed("weekly")).toEqual({ a: 1, b: 1, c: 1 });
+    expect((x.body.items as number) + (y.body.items as number)).toBe(3);
+  });
+
+  it("the same admin run sent twice at once starts one edition", async () => {
+    const d = sevenOClock(12);
+    const content = site({ a: d - DAY });
+    const body = { cadence: "daily", from: iso(d - 2 * DAY), to: iso(d) };
+    const [x, y] = await Promise.all([adminRun(content, body), adminRun(content, body)]);
+    expect(x.body.edition).toBe(y.body.edition);
+    expect([x.body.started, y.body.started].sort()).toEqual([false, true]);
+    expect(await editions("daily")).toEqual([{ id: x.body.edition, items: ["a"] }]);
+    expect(await timesMailed("daily")).toEqual({ a: 1 });
+  });
+});
