@@ -153,7 +153,8 @@ describe("late deploys and backfills", () => {
     const after = site({ a: d - 10 * HOUR, old: d - 30 * DAY, recent: d - 6 * DAY });
     await cron(d + HOUR, after, "*/15 * * * *");
     await cron(d + DAY, after);
-    // `recent` is 6 days old when first seen: late, but not a backfill.
+    // `recent` is 6 days old when the 15-minute cron first sees it: late, but not a backfill (at the next
+    // 07:00 run it is 7 days and an hour old, so that run alone would have taken it for one).
     expect((await editions("daily")).map((e) => e.items)).toEqual([["a"], ["recent"]]);
 
     const asked = await adminRun(after, { cadence: "daily", from: iso(d - 31 * DAY), to: iso(d - 29 * DAY) });

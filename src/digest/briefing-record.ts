@@ -10,18 +10,30 @@ import type { CadenceRecord } from "./plan.ts";
  * invocation), so the earliest time any of them saw a briefing wins.
  */
 export async function recordFirstSeen(db: D1Database, content: Content, at: Date): Promise<void> {
-  await db
+  await firstSeenUpsert(db, content, at).run();
+}
+
+function firstSeenUpsert(db: D1Database, content: Content, at: Date): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO briefings_seen (slug, first_seen) SELECT value, ?2 FROM json_each(?1) WHERE true
        ON CONFLICT (slug) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)`,
     )
-    .bind(JSON.stringify(content.briefings.map((b) => b.slug)), at.toISOString())
-    .run();
+    .bind(JSON.stringify(content.briefings.map((b) => b.slug)), at.toISOString());
 }
 
-/** What the cadence already mailed and when each briefing was first seen, read in one round trip. */
-export async function cadenceRecord(db: D1Database, cadence: string): Promise<CadenceRecord> {
-  const [mailed, seen] = await db.batch<{ slug: string; first_seen?: string }>([
+/**
+ * What the cadence already mailed and when each briefing was first seen, after recording what the site
+ * shows at `at` as seen (an edition's start is a scheduled step too) — one round trip.
+ */
+export async function cadenceRecord(
+  db: D1Database,
+  cadence: string,
+  content: Content,
+  at: Date,
+): Promise<CadenceRecord> {
+  const [, mailed, seen] = await db.batch<{ slug: string; first_seen?: string }>([
+    firstSeenUpsert(db, content, at),
     db.prepare("SELECT slug FROM edition_briefings WHERE cadence = ?1").bind(cadence),
     db.prepare("SELECT slug, first_seen FROM briefings_seen"),
   ]);

@@ -1,6 +1,6 @@
 // Starting an edition (cron and admin run share this) and planning it page by page through the queue.
 import type { Briefing } from "../content/schema.ts";
-import { cadenceRecord, createEdition, recordFirstSeen } from "./briefing-record.ts";
+import { cadenceRecord, createEdition } from "./briefing-record.ts";
 import type { DigestDeps } from "./deps.ts";
 import {
   commitPlanStep,
@@ -85,9 +85,7 @@ export async function startEdition(deps: DigestDeps, cadence: Cadence, to: Date,
 
 /** Which briefings this run would mail, after noting what the site shows now as seen. */
 async function chooseEdition(deps: DigestDeps, cadence: Cadence, to: Date, from?: Date): Promise<EditionChoice> {
-  const at = from ? deps.now() : to;
-  await recordFirstSeen(deps.db, deps.content, at);
-  const record = await cadenceRecord(deps.db, cadence);
+  const record = await cadenceRecord(deps.db, cadence, deps.content, from ? deps.now() : to);
   return from
     ? windowEdition(deps.content, cadence, from, to, record)
     : regularEdition(deps.content, cadence, to, record);
