@@ -5,7 +5,10 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import type { Content } from "../src/content/schema.ts";
+import { createEdition } from "../src/digest/briefing-record.ts";
 import { handleScheduled } from "../src/digest/consumer.ts";
+import { digestDeps } from "../src/digest/deps.ts";
+import { startEdition } from "../src/digest/edition.ts";
 import type { DigestMessage } from "../src/digest/queue-messages.ts";
 import { briefingFile, compile } from "./support/fixtures.ts";
 import { ADMIN } from "./support/worker.ts";
@@ -98,6 +101,9 @@ describe("admin runs keep the chain", () => {
       reason: "must not be in the future",
     });
     expect(await editions("daily")).toEqual([]);
+    const early = await adminRun(content, { cadence: "daily", from: iso(Date.now() + HOUR) });
+    expect(early.status).toBe(400);
+    expect((early.body.errors as { field: string }[])[0]?.field).toBe("from");
 
     await cron(d + DAY, content);
     expect(await editions("daily")).toEqual([{ id: expect.stringMatching(/^daily-/), items: ["a"] }]);
@@ -193,6 +199,50 @@ describe("runs that meet", () => {
     expect([x.status, y.status]).toEqual([200, 200]);
     expect(await timesMailed("weekly")).toEqual({ a: 1, b: 1, c: 1 });
     expect((x.body.items as number) + (y.body.items as number)).toBe(3);
+  });
+
+  it("a run that loses a briefing to a run committed between its choice and its insert chooses again", async () => {
+    const d = sevenOClock(14);
+    const content = site({ a: d - 5 * HOUR, b: d - 4 * HOUR });
+    const deps = { ...digestDeps(testEnv, content), now: () => new Date(d) };
+    // The racing admin run commits right before this cron run's edition insert (its two-statement batch).
+    let raced = false;
+    const racingDb = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return async (statements: D1PreparedStatement[]) => {
+            if (!raced && statements.length === 2) {
+              raced = true;
+              await startEdition(deps, "daily", new Date(d - 4.5 * HOUR), new Date(d - 6 * HOUR));
+            }
+            return target.batch(statements);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const summary = await startEdition({ ...deps, db: racingDb }, "daily", new Date(d));
+    expect(raced).toBe(true);
+    expect(summary).toMatchObject({ edition: `daily-${iso(d).slice(0, 10)}`, items: 1, started: true });
+    // The racing run has `a`; this one chose again and carries what was left.
+    const all = await editions("daily");
+    expect(all.find((e) => e.id === summary.edition)?.items).toEqual(["b"]);
+    expect(all.map((e) => e.items).sort()).toEqual([["a"], ["b"]]);
+  });
+
+  it("an edition and the claim of its briefings are written together or not at all", async () => {
+    const d = sevenOClock(15);
+    await createEdition(
+      env.DB,
+      { id: "first", cadence: "daily", from: new Date(d), to: new Date(d), items: ["a"], tags: [] },
+      iso(d),
+    );
+    const second = { id: "second", cadence: "daily", from: new Date(d), to: new Date(d), items: ["b", "a"], tags: [] };
+    expect(await createEdition(env.DB, second, iso(d))).toBe("conflict");
+    expect(await editions("daily")).toEqual([{ id: "first", items: ["a"] }]);
+    // The same briefing on another cadence is another claim.
+    expect(await createEdition(env.DB, { ...second, cadence: "weekly" }, iso(d))).toBe("created");
   });
 
   it("the same admin run sent twice at once starts one edition", async () => {

@@ -88,7 +88,7 @@ export async function windowEdition(
   return { id, cadence, from, to, items: inWindow.filter((b) => !record.mailed.has(b.slug)) };
 }
 
-/** Eight hex digits of SHA-256 over the slugs: short enough for a URL, distinct for every set a window can hold. */
+/** Eight hex digits of SHA-256 over the slugs: short in a URL; two sets of one window collide with odds of 2^-32. */
 async function digestOf(slugs: string[]): Promise<string> {
   const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(slugs.join("\n")));
   return [...new Uint8Array(hash).slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
