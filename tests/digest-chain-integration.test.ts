@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import type { Content } from "../src/content/schema.ts";
-import { createEdition } from "../src/digest/briefing-record.ts";
+import { createEdition, recordFirstSeen } from "../src/digest/briefing-record.ts";
 import { handleScheduled } from "../src/digest/consumer.ts";
 import { digestDeps } from "../src/digest/deps.ts";
 import { startEdition } from "../src/digest/edition.ts";
@@ -150,6 +150,22 @@ describe("late deploys and backfills", () => {
     await cron(d + HOUR + 15 * 60_000, after, "*/15 * * * *");
     await cron(d + DAY, after);
     expect((await editions("daily")).map((e) => e.items)).toEqual([["a"], ["late"]]);
+  });
+
+  it("records when the site first showed each briefing: the earliest sighting, written once", async () => {
+    const d = sevenOClock(20);
+    const content = site({ a: d - DAY, b: d - DAY });
+    const seen = async () =>
+      (await env.DB.prepare("SELECT slug, first_seen FROM briefings_seen ORDER BY slug").all()).results;
+    expect(await recordFirstSeen(env.DB, content, new Date(d))).toBe(2);
+    // Later sightings change nothing (and write nothing: the 15-minute cron repeats this all day)…
+    expect(await recordFirstSeen(env.DB, content, new Date(d + HOUR))).toBe(0);
+    // …an earlier one, from a cron invocation that finished late, wins.
+    expect(await recordFirstSeen(env.DB, site({ a: d - DAY }), new Date(d - HOUR))).toBe(1);
+    expect(await seen()).toEqual([
+      { slug: "a", first_seen: iso(d - HOUR) },
+      { slug: "b", first_seen: iso(d) },
+    ]);
   });
 
   it("a backfill (published more than 7 days before it was first seen) is mailed only when an admin run asks for it", async () => {

@@ -7,17 +7,22 @@ import type { CadenceRecord } from "./plan.ts";
 /**
  * Records when the site first showed each briefing of `content`: any scheduled step (either cron, the
  * sweeper, an edition's start) calls it with its own time. Steps may finish out of order (a delayed cron
- * invocation), so the earliest time any of them saw a briefing wins.
+ * invocation), so the earliest time any of them saw a briefing wins. Returns how many rows changed
+ * (briefings new to the record, mostly).
  */
-export async function recordFirstSeen(db: D1Database, content: Content, at: Date): Promise<void> {
-  await firstSeenUpsert(db, content, at).run();
+export async function recordFirstSeen(db: D1Database, content: Content, at: Date): Promise<number> {
+  const result = await firstSeenUpsert(db, content, at).run();
+  return result.meta.changes;
 }
 
+// Only new briefings (or an earlier sighting) are written: the 15-minute cron runs this 96 times a day,
+// and D1 bills every row written.
 function firstSeenUpsert(db: D1Database, content: Content, at: Date): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO briefings_seen (slug, first_seen) SELECT value, ?2 FROM json_each(?1) WHERE true
-       ON CONFLICT (slug) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)`,
+       ON CONFLICT (slug) DO UPDATE SET first_seen = excluded.first_seen
+         WHERE excluded.first_seen < briefings_seen.first_seen`,
     )
     .bind(JSON.stringify(content.briefings.map((b) => b.slug)), at.toISOString());
 }

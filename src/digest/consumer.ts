@@ -33,7 +33,8 @@ export async function handleScheduled(controller: ScheduledController, env: Bind
  */
 async function noteBriefingsSeen(env: Bindings, content: Content, at: Date): Promise<void> {
   try {
-    await recordFirstSeen(env.DB, content, at);
+    const noted = await recordFirstSeen(env.DB, content, at);
+    if (noted > 0) console.log(JSON.stringify({ event: "briefings-seen", noted, at: at.toISOString() }));
   } catch (e) {
     console.error(JSON.stringify({ event: "briefings-seen-error", message: String(e) }));
   }
