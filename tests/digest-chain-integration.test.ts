@@ -1,17 +1,24 @@
 // Which briefings each edition carries, across cron runs, admin runs, late deploys and backfills, with
 // real local D1: the Worker's own cron handler and admin route, fed content that changes between runs.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import type { Content } from "../src/content/schema.ts";
 import { createEdition, recordFirstSeen } from "../src/digest/briefing-record.ts";
-import { handleScheduled } from "../src/digest/consumer.ts";
+import { handleQueue, handleScheduled } from "../src/digest/consumer.ts";
 import { digestDeps } from "../src/digest/deps.ts";
 import { startEdition } from "../src/digest/edition.ts";
 import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import { seedSubscribers } from "./support/digest.ts";
 import { briefingFile, compile } from "./support/fixtures.ts";
-import { ADMIN } from "./support/worker.ts";
+import { ADMIN, outbox } from "./support/worker.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -63,6 +70,25 @@ async function adminRun(content: Content, body: Record<string, unknown>) {
   );
   await waitOnExecutionContext(ctx);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Runs what the digest queued (planning, then sending) through the queue consumer, as the platform would. */
+async function deliverPlanned(content: Content) {
+  while (planned.length) {
+    const messages = planned.splice(0);
+    for (const kind of ["plan", "send"] as const) {
+      const bodies = messages.filter((m) => m.kind === kind);
+      if (!bodies.length) continue;
+      const queue = kind === "plan" ? "briefwire-digest-plan" : "briefwire-digest";
+      const batch = createMessageBatch<DigestMessage>(
+        queue,
+        bodies.map((body, i) => ({ id: `${kind}-${i}`, timestamp: new Date(), attempts: 1, body })),
+      );
+      const ctx = createExecutionContext();
+      await handleQueue(batch, testEnv, content);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(bodies.length);
+    }
+  }
 }
 
 /** Every edition of a cadence with the briefings it carries, oldest first. */
@@ -150,6 +176,23 @@ describe("late deploys and backfills", () => {
     await cron(d + HOUR + 15 * 60_000, after, "*/15 * * * *");
     await cron(d + DAY, after);
     expect((await editions("daily")).map((e) => e.items)).toEqual([["a"], ["late"]]);
+  });
+
+  it("readers get the late briefing in the next morning's mail, and yesterday's briefing only in yesterday's", async () => {
+    const readers = await seedSubscribers({ prefix: "late-reader-", count: 2 });
+    const d = sevenOClock(18);
+    const before = site({ early: d - 10 * HOUR });
+    const after = site({ early: d - 10 * HOUR, dated6: d - HOUR });
+    await cron(d, before);
+    await deliverPlanned(before);
+    await cron(d + HOUR + 15 * 60_000, after, "*/15 * * * *");
+    await cron(d + DAY, after);
+    await deliverPlanned(after);
+    const subjects = (await outbox()).filter((m) => readers.includes(m.to)).map((m) => `${m.to}: ${m.subject}`);
+    expect(subjects.sort()).toEqual(
+      readers.flatMap((r) => [`${r}: briefwire: Briefing dated6`, `${r}: briefwire: Briefing early`]).sort(),
+    );
+    await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE email LIKE 'late-reader-%'").run();
   });
 
   it("records when the site first showed each briefing: the earliest sighting, written once", async () => {
