@@ -155,6 +155,19 @@ describe("admin runs keep the chain", () => {
     expect((await editions("daily")).map((e) => e.items)).toEqual([["a"], ["w"], ["gap"]]);
   });
 
+  it("a window given by one end: `to` alone reaches one period back, `from` alone reaches to now", async () => {
+    const d = sevenOClock(9);
+    const content = site({ before: d - 2 * DAY, inside: d - 2 * HOUR, after: d + 2 * HOUR });
+    const byTo = await adminRun(content, { cadence: "daily", to: iso(d) });
+    expect(byTo.body).toMatchObject({ items: 1, started: true });
+    const byFrom = await adminRun(content, { cadence: "weekly", from: iso(d) });
+    expect(byFrom.body).toMatchObject({ items: 1, started: true });
+    expect(await editions("daily")).toEqual([
+      { id: expect.stringContaining(`-${iso(d).replace(/[-:]|\.000/g, "")}-`), items: ["inside"] },
+    ]);
+    expect((await editions("weekly")).map((e) => e.items)).toEqual([["after"]]);
+  });
+
   it("a run that finds nothing new answers items: 0 and neither blocks nor shifts the next cron", async () => {
     const d = sevenOClock(4);
     const content = site({ a: d - 3 * HOUR });
