@@ -107,13 +107,14 @@ async function timesMailed(cadence: "daily" | "weekly") {
 }
 
 beforeEach(async () => {
-  // Each test tells its own story from an empty digest history (no subscribers here: nothing fans out).
+  // Each test tells its own story from an empty digest history, with no readers unless it seeds some.
   planned.length = 0;
-  const tables = (
-    await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{ name: string }>()
-  ).results.map((r) => r.name);
-  const clear = ["deliveries", "edition_chunks", "edition_variants", "edition_briefings", "briefings_seen", "editions"];
-  await env.DB.batch(clear.filter((t) => tables.includes(t)).map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+  await env.DB.batch([
+    ...["deliveries", "edition_chunks", "edition_variants", "edition_briefings", "briefings_seen", "editions"].map(
+      (table) => env.DB.prepare(`DELETE FROM ${table}`),
+    ),
+    env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed'"),
+  ]);
 });
 
 describe("admin runs keep the chain", () => {
@@ -205,7 +206,6 @@ describe("late deploys and backfills", () => {
     expect(subjects.sort()).toEqual(
       readers.flatMap((r) => [`${r}: briefwire: Briefing dated6`, `${r}: briefwire: Briefing early`]).sort(),
     );
-    await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE email LIKE 'late-reader-%'").run();
   });
 
   it("records when the site first showed each briefing: the earliest sighting, written once", async () => {
