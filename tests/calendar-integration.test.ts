@@ -133,4 +133,22 @@ describe("links to the calendar", () => {
       "https://briefs.example.net/events.ics",
     ]);
   });
+
+  it("a briefing page shows a timed event's hours, in UTC, beside the calendar links", async () => {
+    const app = createApp(
+      compile(
+        briefingFile("timed", {
+          title: "Press conference",
+          published: "2025-03-01T08:00:00Z",
+          summary: "At set hours.",
+          event: { name: "Press conference", start: "2025-03-04T09:30:00+01:00", end: "2025-03-04T11:00:00+01:00" },
+          outcomes: [{ id: "one", headline: "Announced" }],
+        }),
+      ),
+    );
+    const html = await (await app.request("/briefings/timed", {}, { SITE_URL: SITE } as Env)).text();
+    const meta = (await select(html, "p.meta")).map((p) => p.text);
+    expect(meta).toContain("Press conference, 4 March 2025, 08:30–10:00 UTC");
+    expect(await calendarHrefs(html)).toEqual(["webcal://localhost:8787/events.ics", `${SITE}/events.ics`]);
+  });
 });

@@ -104,6 +104,10 @@ describe("stable bytes", () => {
     expect(first).not.toMatch(/2031|2033/);
   });
 
+  it("are the bytes reviewed last time, for the seed (snapshot, line by line)", () => {
+    expect(render(compile(SEED_FILE), { base: BASE }).split("\r\n")).toMatchSnapshot();
+  });
+
   it("keeps the UID when the title and the event change", () => {
     const before = render(compile(withEvent("stable", { name: "Summit", start: "2025-02-03" })), { base: BASE });
     const after = render(
