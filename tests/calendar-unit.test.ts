@@ -4,6 +4,7 @@ import ICAL from "ical.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ContentError } from "../src/content/compile.ts";
 import { renderCalendar } from "../src/feeds/ical.ts";
+import { fold, textValue } from "../src/feeds/ical-lines.ts";
 import { briefingFile, compile, HOSTILE_FILE, HOSTILE_TITLE, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 import { calendarProblems } from "./support/ical-rules.ts";
 
@@ -294,5 +295,45 @@ describe("the RFC 5545 checker itself", () => {
     expect(calendarProblems(cut)).toEqual(expect.arrayContaining([expect.stringMatching(/splits a UTF-8 character/)]));
     const halves = good.replace("SUMMARY:", "SUMMARY:\uD83D\r\n \uDE80");
     expect(calendarProblems(halves)[0]).toBe("§3.1: a character cut in two (lone surrogate)");
+  });
+});
+
+describe("content lines", () => {
+  const octets = (line: string) => new TextEncoder().encode(line).length;
+  const unfold = (folded: string) => folded.replace(/\r\n /g, "");
+
+  it("folds after 75 octets, continuation lines after a space and 74 more", () => {
+    expect(fold("X".repeat(75))).toBe("X".repeat(75));
+    expect(fold("X".repeat(76))).toBe(`${"X".repeat(75)}\r\n X`);
+    expect(fold("X".repeat(75 + 74 + 1))).toBe(`${"X".repeat(75)}\r\n ${"X".repeat(74)}\r\n X`);
+  });
+
+  it.each([
+    ["2-octet", "é"],
+    ["3-octet", "€"],
+    ["4-octet (a surrogate pair in JavaScript)", "🚀"],
+    ["mixed with a ZWJ emoji and Arabic", "a👩🏽‍💻عé€"],
+  ])("never cuts a %s character, and each line is as full as it can be", (_, unit) => {
+    for (let pad = 0; pad < 4; pad++) {
+      const line = `SUMMARY:${"x".repeat(pad)}${unit.repeat(60)}`;
+      const folded = fold(line);
+      expect(unfold(folded)).toBe(line);
+      const lines = folded.split("\r\n");
+      for (const l of lines) {
+        expect(octets(l)).toBeLessThanOrEqual(75);
+        expect(/\p{Cs}/u.test(l)).toBe(false);
+      }
+      // No line was cut early: the next character would not have fit.
+      lines.slice(0, -1).forEach((l, i) => {
+        const next = String.fromCodePoint(lines[i + 1]!.slice(1).codePointAt(0)!);
+        expect(octets(l) + octets(next)).toBeGreaterThan(75);
+      });
+    }
+  });
+
+  it("escapes TEXT: backslash first, then ; and , and every kind of line break", () => {
+    expect(textValue("a\\b;c,d\ne\r\nf\rg")).toBe("a\\\\b\\;c\\,d\\ne\\nf\\ng");
+    expect(textValue("tab\tstays, \u0000\u0007\u000B\u001F\u007F go")).toBe("tab\tstays\\,  go");
+    expect(textValue("half \uD83D a rocket 🚀")).toBe("half  a rocket 🚀");
   });
 });

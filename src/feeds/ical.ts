@@ -1,18 +1,12 @@
 // The events calendar (RFC 5545): one VEVENT per briefing that names an event, for /events.ics and
-// /tags/<tag>/events.ics.
-//
-// Serialised with ical-generator (about 9 KB gzip, no dependencies, no Node APIs): it escapes `\ ; ,` and
-// newlines, folds lines at 75 octets without splitting a UTF-8 character, writes CRLF and VALUE=DATE.
-// This module decides what goes in, and closes the two gaps the library leaves:
-// - it passes control characters through, which RFC 5545 TEXT cannot carry (`calendarText` drops them);
-// - it ends the last line without the CRLF the RFC 5545 grammar requires after END:VCALENDAR.
-// Every date comes from the content (DTSTAMP included, which the library would otherwise set to "now"),
-// so the bytes, and with them the ETag, only change when the content does.
-import ical, { type ICalEventData, ICalEventTransparency } from "ical-generator";
+// /tags/<tag>/events.ics. Every date comes from the content (DTSTAMP included, which is the moment the
+// object was written: for a document rendered from files, that is when its source changed), so the
+// bytes, and with them the ETag, only change when the content does. Serialisation rules: ical-lines.ts.
 import { isTimed } from "../content/event-time.ts";
 import type { Briefing, Content } from "../content/schema.ts";
 import { briefingUrl, formatFigure } from "../render/briefing-html.ts";
 import { newestOf } from "../render/dates.ts";
+import { dateValue, contentLine as line, textValue, utcValue } from "./ical-lines.ts";
 import { TTL_MINUTES } from "./rss.ts";
 
 export const CALENDAR_FILE = "events.ics";
@@ -27,34 +21,22 @@ export type CalendarResult =
   | { ok: true; body: string; lastModified: Date; events: number }
   | { ok: false; status: 404; reason: string };
 
-// RFC 5545 §3.3.11: TEXT is any character but CONTROL (U+0000–U+0008, U+000A–U+001F, U+007F). Tab
-// stays; line breaks stay too, the library escapes them as \n. Lone surrogates have no UTF-8 form.
-const NOT_CALENDAR_TEXT = /[^\t\n\r\u0020-\u007E\u0080-\uD7FF\uE000-\u{10FFFF}]/gu;
-
-/** Plain text as a calendar can carry it: the same text without the characters RFC 5545 forbids. */
-export function calendarText(text: string): string {
-  return text.replace(NOT_CALENDAR_TEXT, "");
-}
-
 const DAY_MS = 86_400_000;
 
-/** A day as midnight UTC: ical-generator writes all-day dates from the UTC calendar date. */
-function dayStart(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
-}
+type BriefingEvent = NonNullable<Briefing["event"]>;
 
 /** When the event happens: whole days (DTEND is exclusive, so the day after the last) or instants. */
-function eventTimes(event: NonNullable<Briefing["event"]>): Pick<ICalEventData, "start" | "end" | "allDay"> {
+function whenLines(event: BriefingEvent): string {
   if (isTimed(event.start)) {
     // Written in UTC: no VTIMEZONE to maintain, and every client shows the right local time. Without an
-    // end the event is a point in time (RFC 5545 §3.6.1).
-    return { start: new Date(event.start), end: event.end ? new Date(event.end) : null, allDay: false };
+    // end the event is a point in time (§3.6.1).
+    return line("DTSTART", utcValue(event.start)) + (event.end ? line("DTEND", utcValue(event.end)) : "");
   }
-  const lastDay = dayStart(event.end ?? event.start);
-  return { start: dayStart(event.start), end: new Date(lastDay.getTime() + DAY_MS), allDay: true };
+  const dayAfter = new Date(Date.parse(event.end ?? event.start) + DAY_MS).toISOString().slice(0, 10);
+  return line("DTSTART;VALUE=DATE", dateValue(event.start)) + line("DTEND;VALUE=DATE", dateValue(dayAfter));
 }
 
-/** The briefing as plain text for DESCRIPTION: summary, numbered key outcomes, then the link. */
+/** The briefing as plain text for DESCRIPTION: title, summary, numbered key outcomes, then the link. */
 function eventDescription(b: Briefing, language: string, url: string): string {
   const outcomes = b.outcomes.map((o, i) => {
     const lines = [`${i + 1}. ${o.headline}`];
@@ -65,26 +47,27 @@ function eventDescription(b: Briefing, language: string, url: string): string {
   return [b.title, b.summary, `Key outcomes:\n${outcomes.join("\n")}`, `Full briefing: ${url}`].join("\n\n");
 }
 
-function eventData(b: Briefing, content: Content, base: string, uidDomain: string): ICalEventData {
-  const event = b.event as NonNullable<Briefing["event"]>;
+function eventLines(b: Briefing, event: BriefingEvent, content: Content, base: string, uidDomain: string): string {
   const url = briefingUrl(base, b.slug);
-  const changed = new Date(b.updated ?? b.published);
-  return {
+  const changed = utcValue(b.updated ?? b.published);
+  return [
+    line("BEGIN", "VEVENT"),
     // Stable per briefing: built from the slug and the site's canonical host, never from the title or
     // the address it happens to be served from, so a client never sees one event twice.
-    id: `${b.slug}@${uidDomain}`,
-    stamp: changed,
-    created: new Date(b.published),
-    lastModified: changed,
-    ...eventTimes(event),
-    summary: calendarText(event.name),
-    location: event.place ? calendarText(event.place) : null,
-    description: calendarText(eventDescription(b, content.site.language, url)),
-    url,
-    categories: b.tags.map((name) => ({ name })),
+    line("UID", textValue(`${b.slug}@${uidDomain}`)),
+    line("DTSTAMP", changed),
+    whenLines(event),
+    line("SUMMARY", textValue(event.name)),
+    event.place ? line("LOCATION", textValue(event.place)) : "",
+    line("DESCRIPTION", textValue(eventDescription(b, content.site.language, url))),
+    line("URL", url),
+    b.tags.length ? line("CATEGORIES", b.tags.map(textValue).join(",")) : "",
+    line("CREATED", utcValue(b.published)),
+    line("LAST-MODIFIED", changed),
     // A reader follows these events; they should not mark the reader's own time as busy.
-    transparency: ICalEventTransparency.TRANSPARENT,
-  };
+    line("TRANSP", "TRANSPARENT"),
+    line("END", "VEVENT"),
+  ].join("");
 }
 
 export function renderCalendar(content: Content, req: CalendarRequest): CalendarResult {
@@ -93,33 +76,41 @@ export function renderCalendar(content: Content, req: CalendarRequest): Calendar
   let briefings = content.briefings;
   let name = `${site.title}: events`;
   let description = `Events covered by the briefings. ${site.description}`;
-  let homeUrl = `${base}/`;
+  let prefix = "";
   if (tag !== undefined) {
     briefings = briefings.filter((b) => b.tags.includes(tag));
     if (briefings.length === 0) return { ok: false, status: 404, reason: `no briefings are tagged "${tag}"` };
     name = `${site.title}: ${tag} events`;
     description = `Events covered by the briefings tagged ${tag}. ${site.description}`;
-    homeUrl = `${base}/tags/${tag}`;
+    prefix = `/tags/${tag}`;
   }
   const withEvents = briefings.filter((b) => b.event);
   const uidDomain = new URL(site.baseUrl).hostname;
-  const calendar = ical({
-    prodId: { company: "briefwire", product: "events", language: "EN" },
-    name: calendarText(name),
-    description: calendarText(description),
-    url: homeUrl,
-    scale: "gregorian",
-    // REFRESH-INTERVAL and X-PUBLISHED-TTL: how often subscribed clients should poll, as the feeds' TTL.
-    ttl: TTL_MINUTES * 60,
-    events: withEvents.map((b) => eventData(b, content, base, uidDomain)),
-  });
-  const body = calendar.toString();
+  const poll = `PT${TTL_MINUTES}M`;
+  const body = [
+    line("BEGIN", "VCALENDAR"),
+    line("VERSION", "2.0"),
+    line("PRODID", "-//briefwire//events//EN"),
+    line("CALSCALE", "GREGORIAN"),
+    // The calendar's name, description, page, own address and refresh interval: RFC 7986, then the
+    // X-WR-/X-PUBLISHED- forms that Apple Calendar and Outlook read.
+    line("NAME", textValue(name)),
+    line("X-WR-CALNAME", textValue(name)),
+    line("DESCRIPTION", textValue(description)),
+    line("X-WR-CALDESC", textValue(description)),
+    line("URL", `${base}${prefix || "/"}`),
+    line("SOURCE;VALUE=URI", `${base}${prefix}/${CALENDAR_FILE}`),
+    line("REFRESH-INTERVAL;VALUE=DURATION", poll),
+    line("X-PUBLISHED-TTL", poll),
+    ...withEvents.map((b) => eventLines(b, b.event as BriefingEvent, content, base, uidDomain)),
+    line("END", "VCALENDAR"),
+  ].join("");
   // A known tag whose briefings name no event still gets a calendar, empty, so readers can subscribe
   // before the first event appears (the RFC 5545 grammar wants one component; clients accept none).
   const dated = withEvents.length ? withEvents : briefings;
   return {
     ok: true,
-    body: body.endsWith("\r\n") ? body : `${body}\r\n`,
+    body,
     lastModified: newestOf(dated.map((b) => b.updated ?? b.published)),
     events: withEvents.length,
   };
