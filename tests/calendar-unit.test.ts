@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ContentError } from "../src/content/compile.ts";
 import { renderCalendar } from "../src/feeds/ical.ts";
 import { fold, textValue } from "../src/feeds/ical-lines.ts";
+import { HOSTILE_EVENT, HOSTILE_EVENT_FILE, withEvent } from "./support/calendar-fixtures.ts";
 import { briefingFile, compile, HOSTILE_FILE, HOSTILE_TITLE, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 import { calendarProblems } from "./support/ical-rules.ts";
 
@@ -23,18 +24,6 @@ function events(text: string) {
 
 const text = (c: ICAL.Component, name: string) => c.getFirstPropertyValue(name) as string;
 const time = (c: ICAL.Component, name: string) => c.getFirstPropertyValue(name) as ICAL.Time;
-
-function withEvent(slug: string, event: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return briefingFile(slug, {
-    title: `About ${slug}`,
-    published: "2025-02-01T08:00:00Z",
-    summary: "A summary.",
-    tags: ["talks"],
-    event,
-    outcomes: [{ id: "one", headline: "The one outcome" }],
-    ...extra,
-  });
-}
 
 describe("the seed's event", () => {
   const body = render(compile(SEED_FILE), { base: BASE });
@@ -172,32 +161,7 @@ describe("dates", () => {
 });
 
 describe("hostile text", () => {
-  // What publishers paste: every character iCalendar escapes, line breaks, a tab, emoji (4 octets,
-  // surrogate pairs), combining marks, right-to-left scripts, and words too long for any line.
-  const LONG_ASCII = "x".repeat(200);
-  const LONG_MULTIBYTE = `${"é".repeat(60)}${"🚀".repeat(40)}${"ع".repeat(60)}`;
-  const NAME = `Talks, again; "quoted" \\ back\\slash\\, 🚀 emoji — שלום ${LONG_ASCII}`;
-  const PLACE = `Geneva; Palais des Nations, Room \\3\\;\nBuilding E (مبنى) 👩🏽‍💻 ${LONG_MULTIBYTE}`;
-  const HEADLINE = `Agreed: a, b; c \\n is not a newline\\ ${LONG_MULTIBYTE}`;
-  const DETAIL = "Line one,\nline two;\ttabbed \\ end\\";
-  const content = compile(
-    withEvent(
-      "hostile-event",
-      { name: NAME, place: PLACE, start: "2025-04-01", end: "2025-04-02" },
-      {
-        title: `Title; with, everything\\ ${LONG_ASCII}`,
-        outcomes: [
-          {
-            id: "one",
-            headline: HEADLINE,
-            detail: DETAIL,
-            figures: [{ label: "Cost; net, €", value: 1.5, unit: "bn\\y" }],
-          },
-        ],
-      },
-    ),
-    HOSTILE_FILE,
-  );
+  const content = compile(HOSTILE_EVENT_FILE, HOSTILE_FILE);
   const body = render(content, { base: BASE });
   const parsed = events(body).events;
   const byUid = Object.fromEntries(parsed.map((e) => [text(e, "uid").split("@")[0], e]));
@@ -210,11 +174,12 @@ describe("hostile text", () => {
 
   it("reads back exactly: summary, location, outcomes in the description", () => {
     const event = byUid["hostile-event"]!;
-    expect(text(event, "summary")).toBe(NAME);
-    expect(text(event, "location")).toBe(PLACE);
+    const { name, place, headline, detail, figureText, title } = HOSTILE_EVENT;
+    expect(text(event, "summary")).toBe(name);
+    expect(text(event, "location")).toBe(place);
     const description = text(event, "description");
-    expect(description).toContain(`1. ${HEADLINE}\n   ${DETAIL}\n   Cost; net, €: 1.5 bn\\y`);
-    expect(description.startsWith(`Title; with, everything\\ ${LONG_ASCII}\n\n`)).toBe(true);
+    expect(description).toContain(`1. ${headline}\n   ${detail}\n   ${figureText}`);
+    expect(description.startsWith(`${title}\n\n`)).toBe(true);
   });
 
   it("drops only what iCalendar cannot carry (control characters), and keeps the rest of the text", () => {
