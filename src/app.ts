@@ -8,6 +8,7 @@ import type { Bindings } from "./env.ts";
 import { RenderCache } from "./http/render-cache.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
+import { calendarRoutes } from "./routes/calendar.ts";
 import { feedRoutes } from "./routes/feeds.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { pageRoutes, renderError } from "./routes/pages.ts";
@@ -71,6 +72,7 @@ export function createApp(content: Content) {
 
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", feedRoutes);
+  app.route("/", calendarRoutes);
   app.route("/", pageRoutes);
   app.route("/", subscriptionRoutes);
   app.route("/", outboxRoutes);
