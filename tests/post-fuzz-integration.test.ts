@@ -38,7 +38,13 @@ const BODIES: [string, BodyInit][] = [
 
 let clients = 0;
 
-async function routes() {
+interface Route {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+async function routes(): Promise<Route[]> {
   const now = new Date().toISOString();
   const { id } = (await env.DB.prepare(
     `INSERT INTO subscribers (email, email_normalized, status, cadence, topics, confirm_nonce, created_at, updated_at,
@@ -79,7 +85,7 @@ describe("fuzzing every POST route", () => {
     for (const route of await routes()) {
       for (const type of CONTENT_TYPES) {
         for (const [name, body] of BODIES) {
-          for (const origin of [{ Origin: SITE }, {}]) {
+          for (const origin of [{ Origin: SITE }, {}] as Record<string, string>[]) {
             const headers: Record<string, string> = {
               ...route.headers,
               ...origin,
