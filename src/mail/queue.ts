@@ -99,7 +99,7 @@ export async function deliverMail(
   }
   if (outcome.retry) {
     await setLog(db, m.key, "queued", at, { error: outcome.message }).run();
-    console.log(JSON.stringify({ ...log, outcome: "retry", kind: outcome.kind, message: outcome.message }));
+    console.log(JSON.stringify({ ...log, outcome: "retry", problem: outcome.kind, message: outcome.message }));
     // A rate limit or a request still in flight: wait as the provider says. Trouble: back off.
     const wait =
       outcome.kind === "unavailable"
@@ -111,7 +111,15 @@ export async function deliverMail(
     setLog(db, m.key, "failed", at, { error: `${outcome.kind}: ${outcome.message}` }),
     event(db, m.subscriberId, "mail-failed", at, { ip: null, userAgent: null }, { kind: m.kind, reason: outcome.kind }),
   ]);
-  console.error(JSON.stringify({ ...log, event: "mail-failed", outcome: outcome.kind, message: outcome.message }));
+  console.error(
+    JSON.stringify({
+      ...log,
+      event: "mail-failed",
+      outcome: "failed",
+      problem: outcome.kind,
+      message: outcome.message,
+    }),
+  );
   return { done: true };
 }
 
