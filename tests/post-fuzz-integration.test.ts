@@ -85,7 +85,10 @@ describe("fuzzing every POST route", () => {
     for (const route of await routes()) {
       for (const type of CONTENT_TYPES) {
         for (const [name, body] of BODIES) {
-          for (const origin of [{ Origin: SITE }, {}] as Record<string, string>[]) {
+          // Where the site's origin matters (the subscribe form), with and without it.
+          const origins: Record<string, string>[] =
+            route.path === "/subscribe" ? [{ Origin: SITE }, {}] : [{ Origin: SITE }];
+          for (const origin of origins) {
             const headers: Record<string, string> = {
               ...route.headers,
               ...origin,

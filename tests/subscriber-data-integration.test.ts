@@ -266,6 +266,11 @@ describe("no mail bombing", () => {
     expect(await row(email)).toBeNull();
     expect((await postForm("/subscribe", { email }, SITE_ORIGIN)).status).toBe(200);
     expect((await postForm("/subscribe", { email }, { "Sec-Fetch-Site": "same-origin" })).status).toBe(200);
+    // What Chromium sends from the site's own form under Referrer-Policy: no-referrer.
+    expect((await postForm("/subscribe", { email }, { Origin: "null", "Sec-Fetch-Site": "same-origin" })).status).toBe(
+      200,
+    );
+    expect((await postForm("/subscribe", { email: fresh("csrf-null") }, { Origin: "null" })).status).toBe(403);
     const json = await postJson("/subscribe", { email: fresh("api") });
     expect(json.status).toBe(202);
     expect(await json.json()).toEqual({ status: "pending" });

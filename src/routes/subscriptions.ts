@@ -97,18 +97,20 @@ const unreadableForm = (c: Context, type: string) =>
 
 /**
  * Form posts only from the site itself: a browser names the page's origin in `Origin` and says
- * `Sec-Fetch-Site: same-origin`; a form on another site (or a request that hides where it comes from)
- * is refused, so nobody can sign strangers up from their own pages. Programs posting JSON send
- * neither header and are not affected; a browser cannot post JSON cross-site without CORS, which this
- * site does not grant.
+ * `Sec-Fetch-Site: same-origin`; a form on another site (or a request that shows neither) is refused,
+ * so nobody can sign strangers up from their own pages. `Origin: null` (what browsers send under this
+ * site's `Referrer-Policy: no-referrer`) says nothing either way. Programs posting JSON send neither
+ * header and are not affected; a browser cannot post JSON across sites without CORS, which this site
+ * never grants. Returns the header at fault, or null.
  */
 function fromOtherSite(c: Context<AppEnv>, form: boolean): string | null {
   const origin = c.req.header("Origin");
   const fetchSite = c.req.header("Sec-Fetch-Site");
   const own = new Set([new URL(c.get("base")).origin, new URL(c.req.url).origin]);
-  if (origin !== undefined && !own.has(origin)) return "Origin";
-  if (fetchSite !== undefined && fetchSite !== "same-origin" && fetchSite !== "none") return "Sec-Fetch-Site";
-  if (form && origin === undefined && fetchSite === undefined) return "Origin";
+  const namedOrigin = origin !== undefined && origin !== "null" ? origin : undefined;
+  if (namedOrigin !== undefined && !own.has(namedOrigin)) return "Origin";
+  if (fetchSite !== undefined && fetchSite !== "same-origin") return "Sec-Fetch-Site";
+  if (form && namedOrigin === undefined && fetchSite === undefined) return "Origin";
   return null;
 }
 

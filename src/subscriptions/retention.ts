@@ -73,7 +73,8 @@ export async function eraseSubscriber(db: D1Database, normalized: string, now: D
   await db.batch([
     db.prepare("DELETE FROM subscriber_events WHERE subscriber_id = ?1").bind(subscriber.id),
     db.prepare("DELETE FROM resubscriptions WHERE subscriber_id = ?1").bind(subscriber.id),
-    db.prepare("DELETE FROM outbox WHERE lower(to_address) = ?1").bind(normalized),
+    // The local outbox keeps whole mails (local mode only); the address is stored as typed.
+    db.prepare("DELETE FROM outbox WHERE to_address = ?1 OR lower(to_address) = ?2").bind(subscriber.email, normalized),
     db
       .prepare(
         `UPDATE subscribers SET email = ?2, email_normalized = ?2,
