@@ -106,6 +106,7 @@ export interface ImportResult {
 // D1 allows 100 bound parameters per statement.
 const LOOKUP_PER_STATEMENT = 99;
 const ROWS_PER_INSERT = 19; // 2 shared + 5 per row
+const ROWS_PER_UPDATE = 33; // 1 shared + 3 per row
 const STATEMENTS_PER_BATCH = 50;
 
 const SKIP_REASONS: Record<string, string> = {
@@ -233,35 +234,45 @@ export async function importRows(
   }
   for (const r of fresh) if (!written.has(r.normalized)) skipped.push({ line: r.line, reason: SKIP_REASONS.race! });
 
-  // Only what the file says: a column that is absent stays as the subscriber set it.
-  const updates = confirmed.flatMap((r) => {
-    const cadence = r.cadence ?? null;
-    const topics = r.topics ? JSON.stringify(r.topics) : null;
-    const detail = JSON.stringify({
-      ...(r.cadence ? { cadence: r.cadence } : {}),
-      ...(r.topics ? { topics: r.topics } : {}),
-    });
+  // Only what the file says: a column that is absent (NULL here) stays as the subscriber set it.
+  // Set-based, a chunk of rows per statement: the event rows first, while the rows still match.
+  const updates = chunked(confirmed, ROWS_PER_UPDATE).flatMap((chunk) => {
+    const values = chunk.map((_, i) => `(?${2 + i * 3}, ?${3 + i * 3}, ?${4 + i * 3})`).join(", ");
+    const params = [
+      stamp,
+      ...chunk.flatMap((r) => [r.normalized, r.cadence ?? null, r.topics ? JSON.stringify(r.topics) : null]),
+    ];
+    const file = `WITH file (address, cadence, topics) AS (VALUES ${values})`;
     return [
       db
         .prepare(
-          `INSERT INTO subscriber_events (subscriber_id, event, at, detail)
-           SELECT id, 'import-updated', ?2, ?3 FROM subscribers WHERE email_normalized = ?1 AND status = 'confirmed'`,
+          `${file} INSERT INTO subscriber_events (subscriber_id, event, at, detail)
+           SELECT s.id, 'import-updated', ?1, json_object('cadence', file.cadence, 'topics', json(file.topics))
+           -- CROSS JOIN keeps the file as the outer loop: one index lookup per row, never a scan of the list.
+           FROM file CROSS JOIN subscribers s ON s.email_normalized = file.address WHERE s.status = 'confirmed'`,
         )
-        .bind(r.normalized, stamp, detail),
+        .bind(...params),
       db
         .prepare(
-          `UPDATE subscribers SET cadence = COALESCE(?2, cadence), topics = COALESCE(?3, topics), updated_at = ?4
-           WHERE email_normalized = ?1 AND status = 'confirmed' RETURNING id`,
+          `${file} UPDATE subscribers SET
+             cadence = COALESCE(file.cadence, subscribers.cadence),
+             topics = COALESCE(file.topics, subscribers.topics),
+             updated_at = ?1
+           FROM file WHERE file.address = subscribers.email_normalized AND subscribers.status = 'confirmed'
+           RETURNING subscribers.email_normalized`,
         )
-        .bind(r.normalized, cadence, topics, stamp),
+        .bind(...params),
     ];
   });
+  const touched = new Set<string>();
+  for (const r of await runBatched<{ email_normalized?: string }>(db, updates)) {
+    for (const row of r.results) if (row.email_normalized) touched.add(row.email_normalized);
+  }
   let updated = 0;
-  const updateResults = await runBatched(db, updates);
-  confirmed.forEach((r, i) => {
-    if (updateResults[i * 2 + 1]?.results.length) updated++;
+  for (const r of confirmed) {
+    if (touched.has(r.normalized)) updated++;
     else skipped.push({ line: r.line, reason: SKIP_REASONS.race! });
-  });
+  }
   skipped.sort((a, b) => a.line - b.line);
   return { added, updated, skipped };
 }
