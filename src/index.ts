@@ -2,6 +2,7 @@
 // and the confirmation and welcome mails).
 import content from "../.generated/content.json";
 import { createApp } from "./app.ts";
+import { ConfigError } from "./config.ts";
 import type { Content } from "./content/schema.ts";
 import { handleQueue, handleScheduled } from "./digest/consumer.ts";
 import type { DigestMessage } from "./digest/queue-messages.ts";
@@ -22,12 +23,22 @@ async function cleanup(controller: ScheduledController, env: Bindings) {
   }
 }
 
+/** A deployment without a mail provider (or signing key) fails closed; say so in the log, then fail. */
+async function logConfigError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof ConfigError) console.error(JSON.stringify({ event: "config-error", message: e.message }));
+    throw e;
+  }
+}
+
 export default {
   fetch: app.fetch,
   scheduled: async (controller, env, _ctx) => {
     const cleaned = cleanup(controller, env);
     try {
-      await handleScheduled(controller, env, site);
+      await logConfigError(handleScheduled(controller, env, site));
     } finally {
       await cleaned;
     }
@@ -35,5 +46,5 @@ export default {
   queue: (batch, env) =>
     batch.queue === MAIL_QUEUE || batch.queue === MAIL_DEAD_LETTER_QUEUE
       ? handleMailQueue(batch as MessageBatch<MailMessage>, env)
-      : handleQueue(batch as MessageBatch<DigestMessage>, env, site),
+      : logConfigError(handleQueue(batch as MessageBatch<DigestMessage>, env, site)),
 } satisfies ExportedHandler<Bindings, DigestMessage | MailMessage>;

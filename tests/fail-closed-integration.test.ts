@@ -5,6 +5,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app.ts";
 import { ConfigError } from "../src/config.ts";
+import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import worker from "../src/index.ts";
 import { handleMailQueue, MAIL_QUEUE, type MailMessage } from "../src/mail/queue.ts";
 import { createTransport } from "../src/mail/transport.ts";
 import { signToken } from "../src/subscriptions/tokens.ts";
@@ -107,6 +109,17 @@ describe("no RESEND_API_KEY outside local mode", () => {
     });
     expect(res.status).toBe(503);
     expect(await count("SELECT COUNT(*) AS n FROM editions")).toBe(editions);
+  });
+
+  it("the digest's send consumer refuses with a logged error, so the queue keeps the chunk", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const before = await outboxSize();
+    const batch = createMessageBatch<DigestMessage>("briefwire-digest", [
+      { id: "d1", timestamp: new Date(), attempts: 1, body: { kind: "send", edition: "daily-x", chunk: 0 } },
+    ]);
+    await expect(worker.queue(batch, deployed)).rejects.toThrow(ConfigError);
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('"config-error"'));
+    expect(await outboxSize()).toBe(before);
   });
 
   it("a queued mail is kept for later, not written to the outbox or recorded sent", async () => {
