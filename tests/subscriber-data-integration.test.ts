@@ -210,11 +210,19 @@ describe("no mail bombing", () => {
   });
 
   it("the per-address rate limit counts the mailbox, not the exact address", async () => {
-    const base = `rate${Date.now().toString(36)}`;
-    const statuses = [];
-    for (let i = 0; i < 4; i++)
-      statuses.push((await postJson("/subscribe", { email: `${base}+${i}@example.org` })).status);
-    expect(statuses).toEqual([202, 202, 202, 429]);
+    // The limiter counts in windows aligned to the wall-clock minute: a run that straddles a minute
+    // boundary is repeated once (the next one cannot straddle another).
+    for (let run = 0; ; run++) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const base = `rate${Date.now().toString(36)}r${run}`;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await postJson("/subscribe", { email: `${base}+${i}@example.org` })).status);
+      }
+      if (Math.floor(Date.now() / 60_000) !== minute && run === 0) continue;
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      break;
+    }
   });
 
   it("at most 3 confirmation mails per mailbox per 24 hours", async () => {
@@ -280,7 +288,7 @@ describe("no mail bombing", () => {
 describe("DELETE /admin/subscribers/<email>", () => {
   it("erases the person, keeps a hashed suppression entry, and imports skip it", async () => {
     const email = fresh("erase");
-    await subscribeAndConfirm(email);
+    const welcome = await subscribeAndConfirm(email);
     const id = (await row(email))!.id;
     const res = await get(`/admin/subscribers/${encodeURIComponent(email.toUpperCase())}`, {
       method: "DELETE",
@@ -300,6 +308,10 @@ describe("DELETE /admin/subscribers/<email>", () => {
       .all();
     expect(left.results).toEqual([{ event: "erased", ip: null, detail: null }]);
     expect(await mailCount(email)).toBe(0);
+    // An old mail's unsubscribe link still works, and its page names no hash.
+    const page = await get(linkIn(welcome.text, "unsubscribe"));
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain("erased:");
 
     const imported = (await (await importCsv(`email\n${email}\n`)).json()) as { added: number; skipped: unknown[] };
     expect(imported).toMatchObject({ added: 0, skipped: [{ line: 2, reason: expect.stringContaining("erased") }] });

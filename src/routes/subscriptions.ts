@@ -49,6 +49,9 @@ export function subscriptionDeps(c: Context<AppEnv>): SubscriptionDeps {
 
 const ctx = (c: Context<AppEnv>) => ({ content: c.get("content"), base: c.get("base") });
 
+/** The address a personal page names; an erased subscriber's row only holds a hash of it. */
+const shownAddress = (s: Subscriber) => (s.erased_at ? "your address" : s.email);
+
 async function htmlPage(c: Context, body: Html, status: ContentfulStatusCode = 200) {
   return c.body(String(await body), status, {
     "Content-Type": "text/html; charset=utf-8",
@@ -270,7 +273,10 @@ subscriptionRoutes.get("/unsubscribe/:token", async (c) => {
   if (!link.ok) return linkProblem(c, link.problem);
   const prefs = await linkFor(deps, "preferences", link.subscriber);
   // Never unsubscribes by itself: mail scanners open links.
-  return htmlPage(c, unsubscribePage(ctx(c), link.subscriber.email, `/unsubscribe/${c.req.param("token")}`, prefs));
+  return htmlPage(
+    c,
+    unsubscribePage(ctx(c), shownAddress(link.subscriber), `/unsubscribe/${c.req.param("token")}`, prefs),
+  );
 });
 
 // RFC 8058 one-click: the provider POSTs "List-Unsubscribe=One-Click" with no cookies; the body is not
@@ -281,7 +287,7 @@ subscriptionRoutes.post("/unsubscribe/:token", async (c) => {
   if (!link.ok) return linkProblem(c, link.problem);
   const via = mediaType(c) === "" ? "page" : "post";
   await unsubscribe(deps, link.subscriber, requestMeta(c), via);
-  return htmlPage(c, unsubscribedPage(ctx(c), link.subscriber.email));
+  return htmlPage(c, unsubscribedPage(ctx(c), shownAddress(link.subscriber)));
 });
 
 const PreferencesSchema = z.object({
@@ -291,7 +297,7 @@ const PreferencesSchema = z.object({
 
 async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: Subscriber) {
   return {
-    email: s.email,
+    email: shownAddress(s),
     status: s.status,
     cadence: s.cadence,
     topics: s.topics,
