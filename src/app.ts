@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { baseUrl, ConfigError } from "./config.ts";
 import type { Content } from "./content/schema.ts";
-import type { Bindings } from "./env.ts";
+import type { AppEnv } from "./env.ts";
 import { RenderCache } from "./http/render-cache.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
@@ -13,15 +13,6 @@ import { outboxRoutes } from "./routes/outbox.ts";
 import { pageRoutes, renderError } from "./routes/pages.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
-
-export interface AppVariables {
-  content: Content;
-  /** Absolute base URL for links, without a trailing slash. */
-  base: string;
-  renders: RenderCache;
-}
-
-export type AppEnv = { Bindings: Bindings; Variables: AppVariables };
 
 const SITE_CSP = {
   defaultSrc: ["'none'"],

@@ -2,8 +2,8 @@
 // It holds personal links, so outside local mode it needs the admin token; with Resend configured it is 404.
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../app.ts";
 import { isLocal } from "../config.ts";
+import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { getOutboxMessage, listOutbox } from "../mail/outbox.ts";
 import { page } from "../web/layout.ts";

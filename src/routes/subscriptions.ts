@@ -3,13 +3,13 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
 import { signingKey } from "../config.ts";
+import type { AppEnv } from "../env.ts";
 import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
 import { afterResponse, mediaType, requestMeta } from "../http/request.ts";
-import { createTransport } from "../mail/transport.ts";
+import { createTransport } from "../mail/choose-transport.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import {
   checkLink,
