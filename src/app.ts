@@ -6,11 +6,13 @@ import { baseUrl, ConfigError } from "./config.ts";
 import type { Content } from "./content/schema.ts";
 import type { AppEnv } from "./env.ts";
 import { RenderCache } from "./http/render-cache.ts";
+import { aboutRoutes } from "./routes/about.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
 import { feedRoutes } from "./routes/feeds.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { pageRoutes, renderError } from "./routes/pages.ts";
+import { siteFileRoutes } from "./routes/site-files.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -63,6 +65,8 @@ export function createApp(content: Content) {
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", feedRoutes);
   app.route("/", pageRoutes);
+  app.route("/", siteFileRoutes);
+  app.route("/", aboutRoutes);
   app.route("/", subscriptionRoutes);
   app.route("/", outboxRoutes);
   app.route("/", archiveRoutes);

@@ -1,6 +1,6 @@
 // A briefing's key outcomes as a numbered list: linked headline, detail line and figures.
 import { Link } from "@react-email/components";
-import { formatFigure } from "../../src/render/briefing-html.ts";
+import { formatFigure } from "../../src/render/figures.ts";
 import { colors } from "./Layout.tsx";
 
 /** One key outcome as the list shows it. */
