@@ -38,6 +38,7 @@ export function postForm(
 
 export interface OutboxMessage {
   id: string;
+  from: string;
   to: string;
   subject: string;
   headers: Record<string, string>;
