@@ -54,14 +54,20 @@ function linkIn(text: string, kind: string): string {
 }
 
 /** A reader with confirm, unsubscribe and preferences links, and a sent digest edition. */
-async function makeReaderPages() {
-  const email = "audit.reader@example.org";
+async function subscribe(email: string): Promise<string> {
   await fetch(`${worker.url}/subscribe`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email }),
   });
-  const confirm = linkIn((await waitForMail(email, /^Confirm/)).text, "confirm");
+  return linkIn((await waitForMail(email, /^Confirm/)).text, "confirm");
+}
+
+async function makeReaderPages() {
+  // One reader stays pending, so their confirm link shows the confirm page with its button.
+  const pendingConfirm = await subscribe("audit.pending@example.org");
+  const email = "audit.reader@example.org";
+  const confirm = await subscribe(email);
   await fetch(`${worker.url}${confirm}`, { method: "POST" });
   const welcome = (await waitForMail(email, /^You're subscribed/)).text;
 
@@ -81,7 +87,7 @@ async function makeReaderPages() {
     ["tag", "/tags/ukraine"],
     ["digest archive", "/digests"],
     ["digest edition", edition],
-    ["confirm", confirm],
+    ["confirm", pendingConfirm],
     ["unsubscribe", linkIn(welcome, "unsubscribe")],
     ["preferences", linkIn(welcome, "preferences")],
     ["outbox", "/outbox"],
@@ -156,6 +162,12 @@ describe("every page a reader meets", () => {
     },
     60_000,
   );
+
+  it("the confirm page is the one with the button", async () => {
+    const path = pages.find(([n]) => n === "confirm")?.[1] as string;
+    const html = await (await fetch(`${worker.url}${path}`)).text();
+    expect(html).toContain("Confirm my subscription</button>");
+  });
 
   it("the preferences groups have names a screen reader announces", async () => {
     const path = pages.find(([n]) => n === "preferences")?.[1] as string;
