@@ -116,7 +116,7 @@ export function page(shell: PageShell): Html {
 <meta name="description" content="${shell.description}">
 <link rel="canonical" href="${base}${shell.canonicalPath}">
 ${shell.noindex ? html`<meta name="robots" content="noindex, nofollow">` : raw("")}
-<link rel="icon" href="${ICON_PATHS.ico}" sizes="48x48">
+<link rel="icon" href="${ICON_PATHS.ico}" sizes="16x16 32x32 48x48">
 <link rel="icon" href="${ICON_PATHS.svg}" type="image/svg+xml">
 <link rel="apple-touch-icon" href="${ICON_PATHS.touch}">
 ${previewTags(shell, fullTitle)}
