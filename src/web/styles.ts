@@ -1,6 +1,6 @@
 // The site's only stylesheet, served from /assets/site.css (the CSP allows no inline style or script).
 export const SITE_CSS = `
-/* --on-accent is the text on an accent-coloured button: white on the light theme's dark blue (6.9:1),
+/* --on-accent is the text on an accent-coloured button: white on the light theme's dark blue (6.7:1),
    near-black on the dark theme's light blue (8.6:1). WCAG AA asks 4.5:1 for either. */
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #5b6470; --bg: #fff; --accent: #0b5cad; --on-accent: #fff; --line: #d8dde3; --card: #f5f7f9; --error: #b3261e; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e8ebef; --muted: #a5adb8; --bg: #111418; --accent: #7db4ff; --on-accent: #111418; --line: #2c333b; --card: #1a1f25; --error: #ffb4ab; } }
