@@ -2,7 +2,8 @@
 import { baseUrl, signingKey } from "../config.ts";
 import type { Content } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
-import { createTransport, type MailTransport } from "../mail/transport.ts";
+import { createTransport } from "../mail/choose-transport.ts";
+import type { MailTransport } from "../mail/transport.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 
 export interface DigestDeps {

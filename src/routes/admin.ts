@@ -2,12 +2,12 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
 import { adminToken } from "../config.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
 import { periodBefore } from "../digest/plan.ts";
+import type { AppEnv } from "../env.ts";
 import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
