@@ -45,6 +45,8 @@ export interface RecordedCall {
   size: number;
   /** Raw request body length in bytes. */
   bytes: number;
+  /** Date.now() when the request had been read (when the rate limit counts it). */
+  arrivedAt: number;
   /** Date.now() when the answer was given (or lost). */
   at: number;
 }
@@ -338,10 +340,11 @@ export async function startResendMock(
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer): Promise<void> {
     const startedIn = generation;
+    const arrivedAt = Date.now();
     const idempotencyKey = header(req, "idempotency-key");
     let size = 0;
     const record = (status: number) =>
-      calls.push({ path, status, idempotencyKey, size, bytes: raw.length, at: Date.now() });
+      calls.push({ path, status, idempotencyKey, size, bytes: raw.length, arrivedAt, at: Date.now() });
     const answer = (status: number, body: string) => {
       record(status);
       send(res, status, body, limiter?.headers(clock(), false) ?? {});
