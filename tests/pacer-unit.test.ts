@@ -147,6 +147,19 @@ describe("the pacer stays under the limit whatever the network does", () => {
   );
 });
 
+describe("the pacer shares the limit with another sender", () => {
+  it.each<RateWindow>(["sliding", "fixed"])(
+    "delivers everything, waiting out each 429's retry-after, while a neighbour uses 2 of 5 calls a second (%s window)",
+    async (window) => {
+      const neighbourAt = Array.from({ length: 200 }, (_, k) => 250 + k * 500);
+      const run = await simulate({ window, limit: 5, chunks: 100, neighbourAt });
+      expect(run.accepted).toBe(100);
+      // Each 429 says retry-after: 1, so the pacer cannot meet more than one a second.
+      expect(run.refused).toBeLessThanOrEqual(Math.ceil(run.seconds));
+    },
+  );
+});
+
 describe("what the pacer reads in the rate-limit headers", () => {
   function fakeClock(start = 0) {
     const clock = {
