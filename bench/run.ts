@@ -12,6 +12,8 @@
 // Resend stand-in limited to a set rate: renders, provider calls, throughput against the limit, CPU.
 // Part 3 (ledger, bench/ledger.ts): the D1 schema in SQLite with 10,000 and 100,000 subscribers and
 // a simulated month of daily editions, compacted as the cron does: size after a week and a month.
+// The digest runs twice, against a stand-in counting its limit in a sliding one-second window and
+// against one whose windows reset at whole seconds (Resend documents its headers, not its window).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -243,8 +245,15 @@ async function main() {
     await worker.stop();
     buildContent(undefined, "http://localhost:8787"); // put the real content back in .generated/
   }
-  console.log("digest: 20,000 recipients against the stand-in at 10 calls/s…");
-  results.digest = await benchDigest(Number(process.env.BENCH_RECIPIENTS ?? 20_000), 10);
+  const recipients = Number(process.env.BENCH_RECIPIENTS ?? 20_000);
+  // Resend's documented team limit (2 calls/s; some pages say 5). The pacer's price does not depend on
+  // the limit (about one round trip per second); a faster limit also measures whether this machine's
+  // sender keeps up (on a busy 2-core machine it needs 200-500 ms between calls).
+  const limit = Number(process.env.BENCH_DIGEST_LIMIT ?? 2);
+  console.log(`digest: ${recipients} recipients, stand-in limit ${limit} calls/s in a sliding one-second window…`);
+  results.digest = await benchDigest(recipients, limit, "sliding");
+  console.log(`digest: ${recipients} recipients, stand-in limit ${limit} calls/s in fixed one-second windows…`);
+  results.digestFixedWindows = await benchDigest(recipients, limit, "fixed");
   console.log("ledger: a simulated month of daily editions, 10,000 and 100,000 subscribers…");
   results.ledger = [await benchLedger(10_000), await benchLedger(100_000)];
   results.machine = {
@@ -294,11 +303,16 @@ async function main() {
   const d = results.digest as DigestBench;
   rows.push([`digest renders, ${d.recipients} recipients`, `${d.renders}`, "1 per variant"]);
   rows.push(["digest provider calls", `${d.batchCalls}`, `⌈N/100⌉ = ${d.expectedBatchCalls}`]);
-  rows.push([
-    `digest throughput, limit ${d.rateLimitPerSecond} calls/s`,
-    `${d.callsPerSecond} calls/s (${d.ratioToLimit}× limit, ${d.mailsPerSecond} mails/s, ${d.status429} × 429)`,
-    "≥ 0.95×",
-  ]);
+  for (const [run, label] of [
+    [d, "sliding 1 s window"],
+    [results.digestFixedWindows as DigestBench, "fixed 1 s windows"],
+  ] as const) {
+    rows.push([
+      `digest throughput, limit ${run.rateLimitPerSecond} calls/s, ${label}`,
+      `${run.callsPerSecond} calls/s (${run.ratioToLimit}× limit, ${run.mailsPerSecond} mails/s, ${run.status429} × 429)`,
+      "≥ 0.95×, no 429",
+    ]);
+  }
   rows.push(["digest CPU per 1,000 recipients (workerd)", `${d.cpuMsPer1000} ms`, ""]);
   for (const l of results.ledger as LedgerBench[]) {
     rows.push([

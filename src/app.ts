@@ -4,9 +4,11 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { baseUrl, ConfigError } from "./config.ts";
-import type { SiteInfo } from "./content/schema.ts";
-import type { Bindings } from "./env.ts";
+import { loadBriefingIndex } from "./content/load-index.ts";
+import type { BriefingIndex, SiteInfo } from "./content/schema.ts";
+import type { AppEnv, Bindings } from "./env.ts";
 import { rejectOtherMethods } from "./http/methods.ts";
+import { problem } from "./http/problem.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
@@ -16,21 +18,19 @@ import { renderError } from "./routes/pages.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
-export interface AppVariables {
-  /** Site settings, tag names, content version: what the Worker is built with (never the archive). */
-  content: SiteInfo;
-  /** Absolute base URL for links, without a trailing slash. */
-  base: string;
+export interface AppOptions {
+  /** Where the briefing index comes from: the static asset by default; tests hand in a content model. */
+  briefingIndex?: (env: Bindings) => Promise<BriefingIndex>;
 }
 
-export type AppEnv = { Bindings: Bindings; Variables: AppVariables };
-
-export function createApp(content: SiteInfo) {
+export function createApp(content: SiteInfo, options: AppOptions = {}) {
+  const briefingIndex = options.briefingIndex ?? loadBriefingIndex;
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
     c.set("content", content);
     c.set("base", baseUrl(c.env, content.site.baseUrl));
+    c.set("briefingIndex", () => briefingIndex(c.env));
     await next();
   });
   app.use(securityHeaders);
@@ -50,7 +50,9 @@ export function createApp(content: SiteInfo) {
     if (err instanceof ConfigError) {
       // A deployment mistake, not a visitor's: say so in the log, and fail closed.
       console.error(JSON.stringify({ event: "config-error", message: err.message }));
-      return renderError(c, 503, "Not available", "This part of the site is not configured yet.");
+      const programs = c.req.path.startsWith("/admin/") || /json/i.test(c.req.header("Content-Type") ?? "");
+      if (programs) return problem(c, 503, "Not available", [{ field: "service", reason: err.publicReason }]);
+      return renderError(c, 503, "Not available", err.publicReason);
     }
     console.error(JSON.stringify({ event: "error", path: new URL(c.req.url).pathname, message: err.message }));
     return renderError(c, 500, "Something went wrong", "The error has been logged. Please try again shortly.");

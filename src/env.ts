@@ -1,6 +1,8 @@
 // What the Worker is given by the platform: bindings and vars from wrangler.toml (typed by
 // `wrangler types` in worker-configuration.d.ts) plus secrets, which are absent until set with
-// `wrangler secret put` (or in .dev.vars locally).
+// `wrangler secret put` (or in .dev.vars locally); and what the app hands its routes.
+import type { BriefingIndex, SiteInfo } from "./content/schema.ts";
+
 export interface Secrets {
   /** Unset: mail goes to the local outbox (D1) instead of Resend. */
   RESEND_API_KEY?: string;
@@ -18,6 +20,20 @@ export interface Secrets {
   WEBSUB_HUB?: string;
   /** Base of the digest's retry backoff in seconds (default 5); tests set 0. */
   DIGEST_BACKOFF_SECONDS?: string;
+  /** Base of the confirmation and welcome mails' retry backoff in seconds (default 30); tests set 0. */
+  MAIL_BACKOFF_SECONDS?: string;
 }
 
 export type Bindings = Env & Secrets;
+
+/** What every request handler sees: the bindings, and the values the app sets before the routes run. */
+export interface AppVariables {
+  /** Site settings, tag names, content version: what the Worker is built with (never the archive). */
+  content: SiteInfo;
+  /** Absolute base URL for links, without a trailing slash. */
+  base: string;
+  /** The index of recent briefings (the static asset, loaded once per isolate): all the Worker sees of them. */
+  briefingIndex: () => Promise<BriefingIndex>;
+}
+
+export type AppEnv = { Bindings: Bindings; Variables: AppVariables };

@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import {
   batchesFor,
   cadencesDue,
-  editionWindow,
-  itemsInWindow,
+  isBackfill,
   planChunks,
+  regularEdition,
   tagsOfItems,
   variantFor,
+  windowEdition,
 } from "../src/digest/plan.ts";
 import { briefingFile, compile, SEED_FILE } from "./support/fixtures.ts";
 
@@ -21,40 +22,9 @@ describe("which editions run", () => {
   });
 });
 
-describe("edition windows", () => {
-  it("starts where the last edition of the cadence ended", () => {
-    const w = editionWindow("daily", at("2026-11-28T07:00:00Z"), at("2026-11-26T07:00:00Z"));
-    expect(w).toEqual({
-      id: "daily-2026-11-28",
-      cadence: "daily",
-      from: at("2026-11-26T07:00:00Z"),
-      to: at("2026-11-28T07:00:00Z"),
-    });
-  });
-
-  it("goes one period back for the first edition", () => {
-    expect(editionWindow("daily", at("2026-11-28T07:00:00Z"), null).from).toEqual(at("2026-11-27T07:00:00Z"));
-    expect(editionWindow("weekly", at("2026-11-30T07:00:00Z"), null)).toMatchObject({
-      id: "weekly-2026-11-30",
-      from: at("2026-11-23T07:00:00Z"),
-    });
-  });
-
-  it("is deterministic: the same edition planned twice has the same id", () => {
-    const a = editionWindow("daily", at("2026-11-28T07:00:00Z"), null);
-    const b = editionWindow("daily", at("2026-11-28T09:30:00Z"), at("2026-11-27T07:00:00Z"));
-    expect(a.id).toBe(b.id);
-  });
-
-  it("names a backfill by its explicit window", () => {
-    const w = editionWindow("daily", at("2024-10-17T07:00:00Z"), null, at("2024-10-16T00:00:00Z"));
-    expect(w.id).toBe("daily-20241016T000000Z-20241017T070000Z");
-  });
-});
-
-describe("items in a window", () => {
+describe("which briefings an edition carries", () => {
   const content = compile(
-    SEED_FILE,
+    SEED_FILE, // published 2024-10-16T12:00:00Z
     briefingFile("later", {
       title: "Later",
       published: "2024-10-18T09:00:00Z",
@@ -63,18 +33,71 @@ describe("items in a window", () => {
       outcomes: [{ id: "a", headline: "H" }],
     }),
   );
+  const SEED = "nato-defence-ministers-october-2024";
+  const seenAt = (iso: string) => new Map(content.briefings.map((b) => [b.slug, at(iso)]));
+  const fresh = { mailed: new Set<string>(), firstSeen: seenAt("2024-10-18T09:00:00Z") };
 
-  it("takes briefings published in (from, to], newest first", () => {
-    const items = itemsInWindow(content, at("2024-10-16T00:00:00Z"), at("2024-10-19T00:00:00Z"));
-    expect(items.map((b) => b.slug)).toEqual(["later", "nato-defence-ministers-october-2024"]);
-    // The start is exclusive, the end inclusive: nothing is in two consecutive windows.
-    expect(itemsInWindow(content, at("2024-10-16T12:00:00Z"), at("2024-10-18T09:00:00Z")).map((b) => b.slug)).toEqual([
+  it("a regular run takes every briefing published by then and not yet mailed, newest first", () => {
+    const e = regularEdition(content, "daily", at("2024-10-19T07:00:00Z"), fresh);
+    expect(e.items.map((b) => b.slug)).toEqual(["later", SEED]);
+    expect(e).toMatchObject({
+      id: "daily-2024-10-19",
+      from: at("2024-10-16T12:00:00Z"),
+      to: at("2024-10-19T07:00:00Z"),
+    });
+    // Not what the cadence already mailed, however long ago it was published.
+    const mailed = { ...fresh, mailed: new Set([SEED]) };
+    expect(regularEdition(content, "daily", at("2024-10-19T07:00:00Z"), mailed).items.map((b) => b.slug)).toEqual([
+      "later",
+    ]);
+    // Not what is dated after the run.
+    expect(regularEdition(content, "daily", at("2024-10-17T07:00:00Z"), fresh).items.map((b) => b.slug)).toEqual([
+      SEED,
+    ]);
+  });
+
+  it("leaves out backfills: briefings published more than 7 days before they were first seen", () => {
+    expect(isBackfill({ published: "2024-10-01T00:00:00Z" }, at("2024-10-08T00:00:00Z"))).toBe(false);
+    expect(isBackfill({ published: "2024-10-01T00:00:00Z" }, at("2024-10-08T00:00:01Z"))).toBe(true);
+    const late = { mailed: new Set<string>(), firstSeen: seenAt("2024-10-24T12:00:00Z") };
+    expect(regularEdition(content, "weekly", at("2024-10-28T07:00:00Z"), late).items.map((b) => b.slug)).toEqual([
       "later",
     ]);
   });
 
-  it("finds nothing in an empty window", () => {
-    expect(itemsInWindow(content, at("2025-01-01T00:00:00Z"), at("2025-01-02T00:00:00Z"))).toEqual([]);
+  it("is one regular edition per cadence and day: runs of the same day find the same id", () => {
+    const a = regularEdition(content, "daily", at("2026-11-28T07:00:00Z"), fresh);
+    const b = regularEdition(content, "daily", at("2026-11-28T09:30:00Z"), fresh);
+    expect(a.id).toBe(b.id);
+    expect(regularEdition(content, "weekly", at("2026-11-30T07:00:00Z"), fresh).id).toBe("weekly-2026-11-30");
+  });
+
+  it("an admin window takes briefings published in [from, to] not yet mailed, backfills included", async () => {
+    const late = { mailed: new Set<string>(), firstSeen: seenAt("2025-06-01T00:00:00Z") };
+    const e = await windowEdition(content, "daily", at("2024-10-16T12:00:00Z"), at("2024-10-18T09:00:00Z"), late);
+    expect(e.items.map((b) => b.slug)).toEqual(["later", SEED]);
+    const rest = { ...late, mailed: new Set(["later"]) };
+    const again = await windowEdition(content, "daily", at("2024-10-16T12:00:00Z"), at("2024-10-18T09:00:00Z"), rest);
+    expect(again.items.map((b) => b.slug)).toEqual([SEED]);
+    expect(
+      (await windowEdition(content, "daily", at("2025-01-01T00:00:00Z"), at("2025-01-02T00:00:00Z"), late)).items,
+    ).toEqual([]);
+  });
+
+  it("names an admin edition by its window and its briefings", async () => {
+    const from = at("2024-10-16T00:00:00Z");
+    const to = at("2024-10-17T07:00:00Z");
+    const e = await windowEdition(content, "daily", from, to, fresh);
+    expect(e.id).toMatch(/^daily-20241016T000000Z-20241017T070000Z-[0-9a-f]{8}$/);
+    expect((await windowEdition(content, "daily", from, to, fresh)).id).toBe(e.id);
+    const wider = await windowEdition(content, "daily", from, at("2024-10-19T00:00:00Z"), fresh);
+    expect(wider.id.slice(-8)).not.toBe(e.id.slice(-8));
+    // Asked again once its briefings went out: the same id, so the run finds the edition it started.
+    const again = await windowEdition(content, "daily", from, to, { ...fresh, mailed: new Set([SEED]) });
+    expect(again).toMatchObject({ id: e.id, items: [] });
+    expect(
+      (await windowEdition(content, "daily", at("2025-01-01T00:00:00Z"), at("2025-01-02T00:00:00Z"), fresh)).id,
+    ).toBe("daily-20250101T000000Z-20250102T000000Z");
   });
 
   it("collects the items' tags", () => {

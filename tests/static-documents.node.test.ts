@@ -94,6 +94,73 @@ describe("documents served by the asset layer (wrangler dev)", () => {
     expect(html).not.toContain("localhost:8787");
   });
 
+  // The other documents that depend only on the content or the code: calendars, icons, the files
+  // crawlers ask for, the JSON Feed extension's page and schema.
+  const SITE_FILES: [path: string, type: string, cacheControl: string, cors: boolean][] = [
+    ["/events.ics", "text/calendar; charset=utf-8", "public, max-age=900", true],
+    ["/tags/ukraine/events.ics", "text/calendar; charset=utf-8", "public, max-age=900", true],
+    ["/tags/nato/events.ics", "text/calendar; charset=utf-8", "public, max-age=900", true],
+    ["/favicon.ico", "image/x-icon", "public, max-age=604800", false],
+    ["/icon.svg", "image/svg+xml", "public, max-age=604800", false],
+    ["/icon-512.png", "image/png", "public, max-age=604800", false],
+    ["/apple-touch-icon.png", "image/png", "public, max-age=604800", false],
+    ["/sitemap.xml", "application/xml; charset=utf-8", "public, max-age=3600", false],
+    ["/robots.txt", "text/plain; charset=utf-8", "public, max-age=3600", false],
+    ["/about/json-feed-extension", "text/html; charset=utf-8", "public, max-age=3600", false],
+    ["/about/json-feed-extension.schema.json", "application/schema+json; charset=utf-8", "public, max-age=3600", true],
+  ];
+
+  it.each(SITE_FILES)(
+    "%s: %s, its caching, CORS where web apps read it, ETag and 304",
+    async (path, type, cache, cors) => {
+      const res = await raw(`${worker.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers["content-type"]).toBe(type);
+      expect(res.headers["cache-control"]).toBe(cache);
+      expect(res.headers["access-control-allow-origin"]).toBe(cors ? "*" : undefined);
+      const etag = res.headers.etag as string;
+      expect(etag).toMatch(/^"[0-9a-f]{16,}"$/);
+      const again = await raw(`${worker.url}${path}`, { headers: { "If-None-Match": etag } });
+      expect(again.status).toBe(304);
+      const head = await raw(`${worker.url}${path}`, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.body.length).toBe(0);
+      expect(head.headers["content-type"]).toBe(type);
+    },
+  );
+
+  it("serves the calendar with the served origin's links, gzip only to clients that ask", async () => {
+    const plain = await raw(`${worker.url}/events.ics`);
+    // Unfolded: RFC 5545 folds lines longer than 75 octets.
+    const text = plain.body.toString("utf8").replace(/\r\n[ \t]/g, "");
+    expect(text).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(text).toContain(`URL:${worker.url}/briefings/${SEED_SLUG}`);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const zipped = await raw(`${worker.url}/events.ics`, { headers: { "Accept-Encoding": "gzip" } });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    const unknown = await raw(`${worker.url}/tags/no-such-tag/events.ics`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers["content-type"]).toBe("text/html; charset=utf-8");
+  });
+
+  it("serves icons as the bytes the build wrote (PNG and ICO signatures)", async () => {
+    const png = await raw(`${worker.url}/icon-64.png`);
+    expect([...png.body.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const ico = await raw(`${worker.url}/favicon.ico`);
+    expect([...ico.body.subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+  });
+
+  it("lists in the sitemap every page that exists, each answering 200", async () => {
+    const xml = (await raw(`${worker.url}/sitemap.xml`)).body.toString("utf8");
+    const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1] as string);
+    expect(locs).toContain(`${worker.url}/`);
+    expect(locs).toContain(`${worker.url}/briefings/${SEED_SLUG}`);
+    for (const loc of locs) expect((await raw(loc)).status, loc).toBe(200);
+    const robots = (await raw(`${worker.url}/robots.txt`)).body.toString("utf8");
+    expect(robots).toContain(`Sitemap: ${worker.url}/sitemap.xml`);
+  });
+
   it("serves the stylesheet the pages link", async () => {
     const home = (await raw(`${worker.url}/`)).body.toString("utf8");
     const href = /<link rel="stylesheet" href="([^"]+)"/.exec(home)?.[1] ?? "/missing";

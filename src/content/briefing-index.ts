@@ -16,8 +16,40 @@ const DAY_MS = 86_400_000;
 export interface IndexDocument extends BriefingIndex {
   /** Content version of the build that wrote it. */
   version: string;
-  /** Oldest `published` the index is complete from: editions reaching further back miss briefings. */
+  /**
+   * Oldest `published` the index is complete from (null: it holds every briefing). A window reaching
+   * further back is completed from the month files (monthPath).
+   */
   completeFrom: string | null;
+}
+
+/**
+ * Where the build puts every briefing by the month it was published (`2024-10`): an admin run for a
+ * window older than the index reads the months it covers (src/content/load-index.ts).
+ */
+export const monthPath = (month: string) => `/index/published/${month}/briefings.json`;
+
+/** The UTC month of an RFC 3339 date-time, as `YYYY-MM`. */
+export const monthOf = (date: string | Date) => new Date(date).toISOString().slice(0, 7);
+
+const indexed = (b: IndexedBriefing): IndexedBriefing => ({
+  slug: b.slug,
+  title: b.title,
+  summary: b.summary,
+  outcomes: b.outcomes,
+  tags: b.tags,
+  published: b.published,
+  ...(b.updated ? { updated: b.updated } : {}),
+});
+
+/** Every month a briefing was published in, newest first. */
+export function publishedMonths(content: Content): string[] {
+  return [...new Set(content.briefings.map((b) => monthOf(b.published)))];
+}
+
+/** The briefings published in one month, newest first, as the index lists them. */
+export function briefingsOfMonth(content: Content, month: string): { briefings: IndexedBriefing[] } {
+  return { briefings: content.briefings.filter((b) => monthOf(b.published) === month).map(indexed) };
 }
 
 const changedAt = (b: IndexedBriefing) => Date.parse(b.updated ?? b.published);
@@ -31,15 +63,7 @@ export function buildBriefingIndex(content: Content): IndexDocument {
   const horizon = newest - INDEX_DAYS * DAY_MS;
   const briefings: IndexedBriefing[] = content.briefings
     .filter((b, i) => i < INDEX_MIN || Date.parse(b.published) >= horizon || changedAt(b) >= horizon)
-    .map((b) => ({
-      slug: b.slug,
-      title: b.title,
-      summary: b.summary,
-      outcomes: b.outcomes,
-      tags: b.tags,
-      published: b.published,
-      ...(b.updated ? { updated: b.updated } : {}),
-    }));
+    .map(indexed);
   // Newest first by published: every briefing up to the first one left out is in the index.
   const firstLeftOut = content.briefings.findIndex((b, i) => i >= INDEX_MIN && Date.parse(b.published) < horizon);
   const oldestComplete = firstLeftOut > 0 ? content.briefings[firstLeftOut - 1] : undefined;

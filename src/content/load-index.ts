@@ -1,7 +1,7 @@
 // The Worker's way to the briefings: the index of recent briefings, a static asset written by the
 // build (src/content/briefing-index.ts), read through the ASSETS binding once per isolate.
-import { INDEX_PATH, type IndexDocument } from "./briefing-index.ts";
-import type { BriefingIndex } from "./schema.ts";
+import { INDEX_PATH, type IndexDocument, monthOf, monthPath } from "./briefing-index.ts";
+import type { BriefingIndex, IndexedBriefing } from "./schema.ts";
 
 let loading: Promise<IndexDocument> | undefined;
 
@@ -18,4 +18,34 @@ export function loadBriefingIndex(env: { ASSETS: Fetcher }): Promise<BriefingInd
     });
   }
   return loading;
+}
+
+/**
+ * The briefings published in [from, to], read from the month files (every briefing, by the month it
+ * was published in): for an admin run whose window reaches back before the index is complete. A month
+ * without briefings has no file (404): nothing published then.
+ */
+export async function loadBriefingsPublished(
+  env: { ASSETS: Fetcher },
+  from: Date,
+  to: Date,
+): Promise<IndexedBriefing[]> {
+  const months: string[] = [];
+  for (let m = monthOf(from); m <= monthOf(to); m = nextMonth(m)) months.push(m);
+  const files = await Promise.all(
+    months.map(async (month) => {
+      const res = await env.ASSETS.fetch(`https://assets.local${monthPath(month)}`);
+      if (res.status === 404) return [];
+      if (!res.ok) throw new Error(`briefing archive: ${monthPath(month)} answered ${res.status}`);
+      return ((await res.json()) as { briefings: IndexedBriefing[] }).briefings;
+    }),
+  );
+  return files
+    .flat()
+    .filter((b) => Date.parse(b.published) >= from.getTime() && Date.parse(b.published) <= to.getTime());
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
 }

@@ -1,6 +1,7 @@
 // The content model: what a publisher may write in data/, validated with zod at build time.
 // Every output (feeds, pages, mails) is rendered from these types and nothing else.
 import { z } from "zod";
+import { isTimed } from "./event-time.ts";
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a lowercase slug (a-z, 0-9, single hyphens)");
 
@@ -15,6 +16,12 @@ const isoDay = z.preprocess(
   (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
   z.iso.date({ message: "must be a date like 2024-10-17" }),
 );
+
+// An event's start or end: a day (an all-day event, the usual case) or, for an event with set hours,
+// an RFC 3339 date-time with an offset, so calendars can show it at the right time in every zone.
+const eventTime = z.union([isoDay, rfc3339], {
+  error: "must be a date like 2024-10-17 or a date-time with an offset like 2024-10-17T09:00:00+02:00",
+});
 
 const httpUrl = z.url({ protocol: /^https?$/, message: "must be an absolute http(s) URL" });
 
@@ -43,8 +50,15 @@ export const FrontMatterSchema = z
     source: z.strictObject({ name: text, url: httpUrl }).optional(),
     tags: z.array(slug).optional(),
     event: z
-      .strictObject({ name: text, place: text.optional(), start: isoDay, end: isoDay.optional() })
-      .refine((e) => !e.end || e.end >= e.start, { message: "end must not be before start", path: ["end"] })
+      .strictObject({ name: text, place: text.optional(), start: eventTime, end: eventTime.optional() })
+      .refine((e) => !e.end || isTimed(e.end) === isTimed(e.start), {
+        message: "must be a date when start is a date, a date-time when start is a date-time",
+        path: ["end"],
+      })
+      .refine((e) => !e.end || Date.parse(e.end) >= Date.parse(e.start), {
+        message: "end must not be before start",
+        path: ["end"],
+      })
       .optional(),
     outcomes: z
       .array(OutcomeSchema)
@@ -110,6 +124,11 @@ export interface BriefingIndex {
   site: Site;
   /** Newest first, like Content.briefings. */
   briefings: IndexedBriefing[];
+  /**
+   * The index holds every briefing published from this date on; older ones only if recently updated
+   * or among the newest INDEX_MIN. Absent or null: every briefing is here (a whole content model).
+   */
+  completeFrom?: string | null;
 }
 
 /** What the Worker itself is built with: the site, the content version and the tag names — never the archive. */

@@ -3,6 +3,7 @@ import { baseUrl } from "../config.ts";
 import type { BriefingIndex } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { announceNewContent } from "../websub/ping.ts";
+import { recordFirstSeen } from "./briefing-record.ts";
 import { compactLedger } from "./compaction.ts";
 import { digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
@@ -21,6 +22,7 @@ export async function handleScheduled(
   content: BriefingIndex,
 ): Promise<void> {
   const at = new Date(controller.scheduledTime);
+  await noteBriefingsSeen(env, content, at);
   if (env.WEBSUB_HUB) {
     await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
   }
@@ -30,6 +32,20 @@ export async function handleScheduled(
   }
   const deps = digestDeps(env, content);
   for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
+}
+
+/**
+ * Every cron notes which briefings the site shows, so a briefing deployed between runs is known from
+ * the first quarter hour after the deploy (how the next edition tells a late deploy from a backfill).
+ * Its own step: a failure here is logged and costs nothing else (each edition's start notes them too).
+ */
+async function noteBriefingsSeen(env: Bindings, content: BriefingIndex, at: Date): Promise<void> {
+  try {
+    const noted = await recordFirstSeen(env.DB, content, at);
+    if (noted > 0) console.log(JSON.stringify({ event: "briefings-seen", noted, at: at.toISOString() }));
+  } catch (e) {
+    console.error(JSON.stringify({ event: "briefings-seen-error", message: String(e) }));
+  }
 }
 
 export async function handleQueue(

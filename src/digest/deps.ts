@@ -1,8 +1,10 @@
 // Everything the digest needs from the platform, gathered once per invocation.
 import { baseUrl, signingKey } from "../config.ts";
-import type { BriefingIndex } from "../content/schema.ts";
+import { loadBriefingsPublished } from "../content/load-index.ts";
+import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
-import { createTransport, type MailTransport } from "../mail/transport.ts";
+import { createTransport } from "../mail/choose-transport.ts";
+import type { MailTransport } from "../mail/transport.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 
 export interface DigestDeps {
@@ -14,6 +16,11 @@ export interface DigestDeps {
   transport: MailTransport;
   /** The briefings the digest may mail: the index of recent briefings (or, in tests, a whole content model). */
   content: BriefingIndex;
+  /**
+   * Every briefing published in [from, to], from the archive's month files: what an edition reaching
+   * back before `content.completeFrom` adds to the index (src/digest/edition.ts, briefingsFor).
+   */
+  publishedIn: (from: Date, to: Date) => Promise<IndexedBriefing[]>;
   base: string;
   from: string;
   signingKey: string;
@@ -29,6 +36,7 @@ export function digestDeps(env: Bindings, content: BriefingIndex): DigestDeps {
     planQueue: env.DIGEST_PLAN_QUEUE as Queue<DigestMessage>,
     transport: createTransport(env),
     content,
+    publishedIn: (from, to) => loadBriefingsPublished(env, from, to),
     base: baseUrl(env, content.site.baseUrl),
     from: env.MAIL_FROM || content.site.mailFrom,
     signingKey: signingKey(env),

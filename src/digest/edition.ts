@@ -1,5 +1,6 @@
 // Starting an edition (cron and admin run share this) and planning it page by page through the queue.
-import type { IndexedBriefing } from "../content/schema.ts";
+import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
+import { cadenceRecord, createEdition } from "./briefing-record.ts";
 import type { DigestDeps } from "./deps.ts";
 import {
   commitPlanStep,
@@ -7,9 +8,7 @@ import {
   countRecipients,
   type EditionRow,
   getEdition,
-  insertEdition,
   insertVariant,
-  lastEditionEnd,
   markEnqueued,
   recipientsAfter,
   storedVariants,
@@ -19,11 +18,12 @@ import {
   batchesFor,
   type Cadence,
   CHUNK_SIZE,
-  editionWindow,
-  itemsInWindow,
+  type EditionChoice,
   planChunks,
+  regularEdition,
   slugsOfVariant,
   tagsOfItems,
+  windowEdition,
 } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { renderVariant } from "./render.ts";
@@ -44,31 +44,71 @@ function log(event: string, fields: Record<string, unknown>) {
   console.log(JSON.stringify({ event, ...fields }));
 }
 
+/** How often a run chooses again after another run claimed some of its briefings first. */
+const CHOOSE_ATTEMPTS = 5;
+
 /**
- * Starts the edition of `cadence` ending at `to`: records it once and hands planning to the queue.
- * An empty window records nothing and sends nothing.
+ * Starts an edition of `cadence`: records it once, with its briefings claimed on the cadence, and hands
+ * planning to the queue. Without `from` it is a regular run at `to` (every briefing not yet mailed on
+ * the cadence, backfills aside); with `from` an admin run for the window [from, to]. A run that finds
+ * nothing new records nothing and sends nothing.
  */
 export async function startEdition(deps: DigestDeps, cadence: Cadence, to: Date, from?: Date): Promise<EditionSummary> {
-  const window = editionWindow(cadence, to, from ? null : await lastEditionEnd(deps.db, cadence), from);
-  const existing = await getEdition(deps.db, window.id);
-  if (existing) return summaryOf(existing, false);
-
-  const items = itemsInWindow(deps.content, window.from, window.to);
-  if (items.length === 0) {
-    log("digest-empty", { edition: window.id, from: window.from.toISOString(), to: window.to.toISOString() });
-    return { edition: window.id, items: 0, recipients: 0, batches: 0, started: false };
+  let choice: EditionChoice | undefined;
+  for (let attempt = 1; ; attempt++) {
+    choice = await chooseEdition(deps, cadence, to, from);
+    // After choosing: a run racing this one may have committed the same edition in the meantime.
+    const existing = await getEdition(deps.db, choice.id);
+    if (existing) return summaryOf(existing, false);
+    if (choice.items.length === 0) {
+      log("digest-empty", { edition: choice.id, from: choice.from.toISOString(), to: choice.to.toISOString() });
+      return { edition: choice.id, items: 0, recipients: 0, batches: 0, started: false };
+    }
+    const created = await createEdition(
+      deps.db,
+      { ...choice, items: choice.items.map((b) => b.slug), tags: tagsOfItems(choice.items) },
+      deps.now().toISOString(),
+    );
+    if (created === "created") break;
+    // Either the same edition was created meanwhile (found above next time round), or another run
+    // claimed some of these briefings first: choose again from what is left.
+    if (attempt === CHOOSE_ATTEMPTS)
+      throw new Error(`edition ${choice.id}: briefings kept being claimed by other runs`);
   }
+  const items = choice.items;
   const tags = tagsOfItems(items);
-  const created = await insertEdition(
-    deps.db,
-    { ...window, items: items.map((b) => b.slug), tags },
-    deps.now().toISOString(),
-  );
-  if (!created) return summaryOf((await getEdition(deps.db, window.id)) as EditionRow, false);
   const recipients = await countRecipients(deps.db, cadence, tags);
-  await deps.planQueue.send({ kind: "plan", edition: window.id } satisfies DigestMessage);
-  log("digest-started", { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients) });
-  return { edition: window.id, items: items.length, recipients, batches: batchesFor(recipients), started: true };
+  await deps.planQueue.send({ kind: "plan", edition: choice.id } satisfies DigestMessage);
+  log("digest-started", { edition: choice.id, items: items.length, recipients, batches: batchesFor(recipients) });
+  return { edition: choice.id, items: items.length, recipients, batches: batchesFor(recipients), started: true };
+}
+
+/**
+ * The briefings an edition reaching back to `from` may hold. The index (deps.content) has every
+ * briefing published in the last 62 days before the newest one; a regular run never needs more, since
+ * anything older is a backfill (published more than 7 days before anyone saw it) and backfills go out
+ * only when an admin run asks for their window. Such a window can reach any date, and a backfill
+ * deployed today with an old `published` date is in no index: so a window starting before
+ * `completeFrom` reads the months it covers from the archive's month files (every briefing, by month
+ * published) and adds what the index lacks. The index stays small, and the digest still finds every
+ * briefing a window asks for.
+ */
+async function briefingsFor(deps: DigestDeps, from: Date, to: Date): Promise<BriefingIndex> {
+  const completeFrom = deps.content.completeFrom;
+  if (!completeFrom || from.getTime() >= Date.parse(completeFrom)) return deps.content;
+  const known = new Set(deps.content.briefings.map((b) => b.slug));
+  const older = (await deps.publishedIn(from, to)).filter((b) => !known.has(b.slug));
+  const briefings = [...deps.content.briefings, ...older].sort(
+    (a, b) => Date.parse(b.published) - Date.parse(a.published),
+  );
+  return { ...deps.content, briefings };
+}
+
+/** Which briefings this run would mail, after noting what the site shows now as seen. */
+async function chooseEdition(deps: DigestDeps, cadence: Cadence, to: Date, from?: Date): Promise<EditionChoice> {
+  const content = from ? await briefingsFor(deps, from, to) : deps.content;
+  const record = await cadenceRecord(deps.db, cadence, content, from ? deps.now() : to);
+  return from ? windowEdition(content, cadence, from, to, record) : regularEdition(content, cadence, to, record);
 }
 
 function summaryOf(e: EditionRow, started: boolean): EditionSummary {
@@ -76,10 +116,12 @@ function summaryOf(e: EditionRow, started: boolean): EditionSummary {
   return { edition: e.id, items, recipients: e.recipients, batches: e.chunks, started };
 }
 
-function itemsOf(deps: DigestDeps, edition: EditionRow): IndexedBriefing[] {
+async function itemsOf(deps: DigestDeps, edition: EditionRow): Promise<IndexedBriefing[]> {
   const slugs = JSON.parse(edition.items) as string[];
+  // Every item was published inside the edition's window (a regular edition's starts at its oldest item).
+  const content = await briefingsFor(deps, new Date(edition.window_from), new Date(edition.window_to));
   // A briefing removed by a deploy mid-edition is left out rather than failing the edition.
-  return slugs.map((s) => deps.content.briefings.find((b) => b.slug === s)).filter((b): b is IndexedBriefing => !!b);
+  return slugs.map((s) => content.briefings.find((b) => b.slug === s)).filter((b): b is IndexedBriefing => !!b);
 }
 
 /** Enqueues chunks not yet on the queue (a crash between commit and enqueue leaves some). */
@@ -120,7 +162,7 @@ export async function planStep(deps: DigestDeps, editionId: string): Promise<{ f
     await enqueueChunks(deps, editionId);
     return { finished: true };
   }
-  const items = itemsOf(deps, edition);
+  const items = await itemsOf(deps, edition);
   const page = await recipientsAfter(
     deps.db,
     edition.cadence,

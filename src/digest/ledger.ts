@@ -2,9 +2,10 @@
 //
 // Why every recipient gets an edition exactly once
 // ------------------------------------------------
-// 1. One edition per id. Edition ids are deterministic (daily-2026-11-28) and inserted once
-//    (INSERT … ON CONFLICT DO NOTHING): a cron fired twice, or an admin run racing the cron, finds the
-//    row and starts nothing.
+// 1. One edition per id, and one edition per briefing and cadence. Edition ids are deterministic
+//    (daily-2026-11-28) and inserted together with the claim of their briefings on the cadence, in one
+//    transaction (src/digest/briefing-record.ts): a cron fired twice, or an admin run racing the cron,
+//    finds the row and starts nothing, and no two editions of a cadence carry the same briefing.
 // 2. Nobody is planned twice. Planning walks confirmed subscribers by id; each step writes its chunks,
 //    its deliveries (primary key edition + subscriber) and the advanced cursor in one D1 batch, which is
 //    one transaction. Two copies of a step (the queue delivers at least once) pick the same chunk
@@ -46,15 +47,6 @@ export async function getEdition(db: D1Database, id: string): Promise<EditionRow
   return db.prepare("SELECT * FROM editions WHERE id = ?1").bind(id).first<EditionRow>();
 }
 
-/** End of the last edition of a cadence: where the next one's window starts. */
-export async function lastEditionEnd(db: D1Database, cadence: Cadence): Promise<Date | null> {
-  const row = await db
-    .prepare("SELECT window_to FROM editions WHERE cadence = ?1 ORDER BY window_to DESC LIMIT 1")
-    .bind(cadence)
-    .first<{ window_to: string }>();
-  return row ? new Date(row.window_to) : null;
-}
-
 // Confirmed subscribers of a cadence whose topics match the edition (no topics = everything).
 const MATCHING = `status = 'confirmed' AND cadence = ?1 AND (topics = '[]' OR EXISTS (
     SELECT 1 FROM json_each(subscribers.topics) AS t WHERE t.value IN (SELECT value FROM json_each(?2))))`;
@@ -82,16 +74,16 @@ export async function recipientsAfter(
   return results.map((r) => ({ id: r.id, topics: JSON.parse(r.topics) as string[] }));
 }
 
-/** Inserts the edition unless it exists. True when this call created it. */
-export async function insertEdition(
+/** The edition's row, as a statement of the transaction that also claims its briefings; fails if the id exists. */
+export function editionInsert(
   db: D1Database,
-  e: { id: string; cadence: Cadence; from: Date; to: Date; items: string[]; tags: string[] },
+  e: { id: string; cadence: string; from: Date; to: Date; items: string[]; tags: string[] },
   now: string,
-): Promise<boolean> {
-  const result = await db
+): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO editions (id, cadence, window_from, window_to, items, tags, status, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'planning', ?7, ?7) ON CONFLICT (id) DO NOTHING`,
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'planning', ?7, ?7)`,
     )
     .bind(
       e.id,
@@ -101,9 +93,7 @@ export async function insertEdition(
       JSON.stringify(e.items),
       JSON.stringify(e.tags),
       now,
-    )
-    .run();
-  return result.meta.changes === 1;
+    );
 }
 
 export async function storedVariants(db: D1Database, editionId: string): Promise<Set<string>> {

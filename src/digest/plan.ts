@@ -19,42 +19,89 @@ function day(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-export interface EditionWindow {
+/** A briefing published more than this long before the site first showed it is a backfill. */
+export const BACKFILL_AFTER_MS = 7 * DAY_MS;
+
+export function isBackfill(b: Pick<IndexedBriefing, "published">, firstSeen: Date): boolean {
+  return firstSeen.getTime() - Date.parse(b.published) > BACKFILL_AFTER_MS;
+}
+
+/** What a run knows of the cadence's history: briefings already mailed on it, and when each was first seen. */
+export interface CadenceRecord {
+  mailed: ReadonlySet<string>;
+  firstSeen: ReadonlyMap<string, Date>;
+}
+
+export interface EditionChoice {
+  /** Deterministic: two runs that would start the same edition find the same id, and one of them starts it. */
   id: string;
   cadence: Cadence;
+  /** The briefings' span for a regular edition (from the oldest item's date), the asked window for an admin run. */
   from: Date;
   to: Date;
+  items: IndexedBriefing[];
+}
+
+function compact(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 /**
- * The window of an edition: from the end of the last edition of that cadence (or one period back for
- * the first) to `to`. The id is deterministic, so planning the same edition twice finds the same id:
- * `daily-2026-11-28` for the regular edition of a day, with the explicit window in the id for backfills.
+ * A regular run at `at` (the cron, or an admin run without a window): every briefing published by then
+ * and not yet mailed on the cadence — however late it was deployed — except backfills. One regular
+ * edition per cadence and day (`daily-2026-11-28`): a cron fired twice or an admin run racing it finds
+ * that id taken, and what appears later that day waits for the next edition.
  */
-export function editionWindow(
+export function regularEdition(
+  content: BriefingIndex,
   cadence: Cadence,
-  to: Date,
-  lastEditionTo: Date | null,
-  explicitFrom?: Date,
-): EditionWindow {
-  // A run for a moment before the last edition's end (a late backfill) gets an empty window, not an inverted one.
-  const start = explicitFrom ?? lastEditionTo ?? new Date(to.getTime() - PERIOD_MS[cadence]);
-  const from = start.getTime() > to.getTime() ? to : start;
-  const compact = (d: Date) =>
-    d
-      .toISOString()
-      .replace(/[-:]/g, "")
-      .replace(/\.\d+Z$/, "Z");
-  const id = explicitFrom ? `${cadence}-${compact(from)}-${compact(to)}` : `${cadence}-${day(to)}`;
-  return { id, cadence, from, to };
+  at: Date,
+  record: CadenceRecord,
+): EditionChoice {
+  const items = content.briefings.filter(
+    (b) =>
+      Date.parse(b.published) <= at.getTime() &&
+      !record.mailed.has(b.slug) &&
+      !isBackfill(b, record.firstSeen.get(b.slug) ?? at),
+  );
+  const oldest = Math.min(at.getTime(), ...items.map((b) => Date.parse(b.published)));
+  return { id: `${cadence}-${day(at)}`, cadence, from: new Date(oldest), to: at, items };
 }
 
-/** Briefings first published inside (from, to], newest first. */
-export function itemsInWindow(content: BriefingIndex, from: Date, to: Date): IndexedBriefing[] {
-  return content.briefings.filter((b) => {
+/**
+ * An admin run for a window: the briefings published in [from, to] not yet mailed on the cadence,
+ * backfills included (the publisher asked for them). The id names the window and every briefing it
+ * holds, mailed or not: the same request again (or twice at once) finds the edition it started, while
+ * the window asked again after a backfill landed in it is a new edition that mails just that one.
+ */
+export async function windowEdition(
+  content: BriefingIndex,
+  cadence: Cadence,
+  from: Date,
+  to: Date,
+  record: CadenceRecord,
+): Promise<EditionChoice> {
+  const inWindow = content.briefings.filter((b) => {
     const t = Date.parse(b.published);
-    return t > from.getTime() && t <= to.getTime();
+    return t >= from.getTime() && t <= to.getTime();
   });
+  const base = `${cadence}-${compact(from)}-${compact(to)}`;
+  const id = inWindow.length ? `${base}-${await digestOf(inWindow.map((b) => b.slug).sort())}` : base;
+  return { id, cadence, from, to, items: inWindow.filter((b) => !record.mailed.has(b.slug)) };
+}
+
+/** Eight hex digits of SHA-256 over the slugs: short in a URL; two sets of one window collide with odds of 2^-32. */
+async function digestOf(slugs: string[]): Promise<string> {
+  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(slugs.join("\n")));
+  return [...new Uint8Array(hash).slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** One period back from `to`: the window of an admin run that gives only `to`. */
+export function periodBefore(cadence: Cadence, to: Date): Date {
+  return new Date(to.getTime() - PERIOD_MS[cadence]);
 }
 
 /** All tags of the items: a subscriber whose topics miss all of them gets nothing. */

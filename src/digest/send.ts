@@ -1,7 +1,7 @@
 // Sending one chunk: the frozen recipients, their variant with their own links, one batch call with
 // an idempotency key, and the outcome in the ledger. See ledger.ts for why this sends exactly once.
 import { listHeadersFor } from "../mail/list-headers.ts";
-import type { OutgoingMail, RateInfo, SendOutcome } from "../mail/transport.ts";
+import type { OutgoingMail, SendOutcome } from "../mail/transport.ts";
 import { signToken } from "../subscriptions/tokens.ts";
 import { base64url } from "../text/base64url.ts";
 import type { DigestDeps } from "./deps.ts";
@@ -14,36 +14,10 @@ import {
   recordSent,
   variantsOf,
 } from "./ledger.ts";
+import { pacer } from "./pacer.ts";
 import { personalise } from "./render.ts";
 
 export type ChunkResult = { done: true } | { done: false; retryAfterSeconds: number };
-
-/**
- * Spaces provider calls to the rate the provider reports (ratelimit-limit per second), so a long
- * edition runs close to the limit instead of bursting into 429s. One per isolate; the queue consumer
- * runs one at a time (max_concurrency = 1).
- */
-export class Pacer {
-  #nextAt = 0;
-
-  async wait(): Promise<void> {
-    const delay = this.#nextAt - Date.now();
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-  }
-
-  /** After a call that started at `startedAt`: the next may start one interval later, or after a reset. */
-  update(startedAt: number, rate: RateInfo | undefined): void {
-    if (!rate) return;
-    const interval = 1000 / rate.limit;
-    this.#nextAt = rate.remaining > 0 ? startedAt + interval : Date.now() + rate.resetSeconds * 1000;
-  }
-
-  block(seconds: number): void {
-    this.#nextAt = Math.max(this.#nextAt, Date.now() + seconds * 1000);
-  }
-}
-
-export const pacer = new Pacer();
 
 /** Links in a digest are derived from the edition, so every retry renders the same bytes. */
 async function editionNonce(editionId: string): Promise<string> {

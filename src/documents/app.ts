@@ -1,14 +1,18 @@
 // The documents app: every route whose answer depends only on the content (feeds and their pages,
-// briefing and tag pages, the stylesheet, the briefing index). The build renders each of its GET
+// calendars, briefing and tag pages, the stylesheet, icons, sitemap and robots.txt, the JSON Feed
+// extension's page and schema, the briefing index). The build renders each of its GET
 // routes to a file with hono/ssg (scripts/build-content.ts), and the static asset layer serves them;
 // the Worker itself mounts none of these routes and never loads the archive.
 import { Hono } from "hono";
 import type { Content } from "../content/schema.ts";
 import { RenderCache } from "../http/render-cache.ts";
 import { siteHeaders } from "../http/security-headers.ts";
+import { aboutRoutes } from "../routes/about.ts";
 import { briefingIndexRoutes } from "../routes/briefing-index.ts";
+import { calendarRoutes } from "../routes/calendar.ts";
 import { feedRoutes } from "../routes/feeds.ts";
 import { pageRoutes } from "../routes/pages.ts";
+import { siteFileRoutes } from "../routes/site-files.ts";
 import type { DocumentEnv } from "./env.ts";
 
 /**
@@ -16,7 +20,14 @@ import type { DocumentEnv } from "./env.ts";
  * route in one of these, or a router added here; a route with parameters lists its values with
  * `ssgParams` from hono/ssg.
  */
-export const DOCUMENT_ROUTERS = [feedRoutes, pageRoutes, briefingIndexRoutes];
+export const DOCUMENT_ROUTERS = [
+  feedRoutes,
+  calendarRoutes,
+  pageRoutes,
+  siteFileRoutes,
+  aboutRoutes,
+  briefingIndexRoutes,
+];
 
 export interface DocumentOptions {
   /** The origin the documents link to (absolute URLs in feeds, canonical links). */

@@ -1,7 +1,7 @@
 // The `_headers` file of the static assets: the HTTP headers the asset layer adds to each document,
 // so a feed served from storage answers with the same headers the document routes give it (media
 // type with charset, Cache-Control, CORS, the WebSub links). Pure: the build writes and checks it.
-import { INDEX_PATH } from "../content/briefing-index.ts";
+import { INDEX_PATH, monthPath } from "../content/briefing-index.ts";
 
 export interface HeaderRule {
   /** A `_headers` path pattern: `*` matches anything (also "/"), `:name` one path segment. */
@@ -45,11 +45,24 @@ export function familyRules({ base, hub }: Pick<HeaderOptions, "base" | "hub">):
     feed("feed.xml", "application/rss+xml; charset=utf-8"),
     feed("atom.xml", "application/atom+xml; charset=utf-8"),
     feed("feed.json", "application/feed+json; charset=utf-8"),
+    // The events calendars (all, and one per tag): polled like the feeds, read cross-origin by web calendars.
+    {
+      path: "/*events.ics",
+      headers: {
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Cache-Control": "public, max-age=900",
+        "Access-Control-Allow-Origin": "*",
+      },
+    },
     { path: "/", headers: page },
     { path: "/briefings/:slug", headers: page },
     { path: "/tags/:tag", headers: page },
     {
       path: INDEX_PATH,
+      headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" },
+    },
+    {
+      path: monthPath(":month"),
       headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" },
     },
   ];

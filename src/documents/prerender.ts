@@ -17,6 +17,7 @@ const EXTENSIONS: Record<string, string> = {
   "text/xml": "xml",
   "application/feed+json": "json",
   "application/json": "json",
+  "application/schema+json": "json",
   "text/css": "css",
   "text/plain": "txt",
   "text/calendar": "ics",

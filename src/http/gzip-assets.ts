@@ -14,7 +14,7 @@ const MAX_ENTRIES = 256;
 const cache = new Map<string, Compressed>();
 
 /** The client's own Accept-Encoding: the runtime rewrites the header itself to "br, gzip". */
-function clientAcceptEncoding(request: Request): string {
+export function clientAcceptEncoding(request: Request): string {
   const cf = (request as { cf?: { clientAcceptEncoding?: string } }).cf;
   return cf?.clientAcceptEncoding ?? request.headers.get("Accept-Encoding") ?? "";
 }

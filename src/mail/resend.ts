@@ -17,7 +17,7 @@ function retryAfter(headers: Record<string, string> | null, fallback: number): n
   return Number.isFinite(value) && value > 0 ? Math.ceil(value) : fallback;
 }
 
-function rateInfo(headers: Record<string, string> | null): RateInfo | undefined {
+export function rateInfo(headers: Record<string, string> | null): RateInfo | undefined {
   const limit = Number(headers?.["ratelimit-limit"]);
   const remaining = Number(headers?.["ratelimit-remaining"]);
   const resetSeconds = Number(headers?.["ratelimit-reset"]);

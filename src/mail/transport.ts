@@ -1,8 +1,5 @@
 // The one small interface between the product and whoever delivers mail. Resend and the local outbox
-// implement it; which one is active is decided once, in createTransport(), from the environment.
-import type { Bindings } from "../env.ts";
-import { OutboxTransport } from "./outbox.ts";
-import { ResendTransport } from "./resend.ts";
+// implement it; which one is active is decided in choose-transport.ts, from the environment.
 
 export interface OutgoingMail {
   from: string;
@@ -46,9 +43,4 @@ export interface MailTransport {
   readonly name: "resend" | "outbox";
   /** Sends up to 100 mails as one call. The same key with the same batch must never deliver twice. */
   send(batch: OutgoingMail[], idempotencyKey: string): Promise<SendOutcome>;
-}
-
-export function createTransport(env: Bindings): MailTransport {
-  if (env.RESEND_API_KEY) return new ResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL);
-  return new OutboxTransport(env.DB);
 }

@@ -1,4 +1,5 @@
 // Date formats the outputs need, always from the model's dates (never "now", so bodies stay stable).
+import { isTimed } from "../content/event-time.ts";
 
 /** RFC 3339 in UTC without milliseconds, e.g. 2024-10-16T12:00:00Z (Atom, JSON Feed). */
 export function rfc3339(date: string | Date): string {
@@ -28,15 +29,25 @@ function longDate(language: string): Intl.DateTimeFormat {
   }
   return fmt;
 }
+const longDateTimes = new Map<string, Intl.DateTimeFormat>();
+function longDateTime(language: string): Intl.DateTimeFormat {
+  let fmt = longDateTimes.get(language);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat(language, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+    longDateTimes.set(language, fmt);
+  }
+  return fmt;
+}
 
 /** "16 October 2024" for people. */
 export function humanDate(date: string | Date, language: string): string {
   return longDate(language).format(new Date(date));
 }
 
-/** "17–18 October 2024" for an event's days. */
+/** "17–18 October 2024" for an event's days; "17 October 2024, 09:00–11:00 UTC" for one with hours. */
 export function humanDays(start: string, end: string | undefined, language: string): string {
-  const fmt = longDate(language);
-  if (!end || end === start) return fmt.format(new Date(start));
-  return fmt.formatRange(new Date(start), new Date(end));
+  const timed = isTimed(start);
+  const fmt = timed ? longDateTime(language) : longDate(language);
+  const text = !end || end === start ? fmt.format(new Date(start)) : fmt.formatRange(new Date(start), new Date(end));
+  return timed ? `${text} UTC` : text;
 }

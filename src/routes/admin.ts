@@ -3,18 +3,20 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
 import { adminToken } from "../config.ts";
-import { loadBriefingIndex } from "../content/load-index.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
+import { periodBefore } from "../digest/plan.ts";
+import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
+import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
+import { eraseSubscriber } from "../subscriptions/retention.ts";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -57,7 +59,7 @@ adminRoutes.post(
     if (type !== "text/csv" && type !== "text/plain") {
       return problem(c, 415, "Unsupported media type", [{ field: "Content-Type", reason: "must be text/csv" }]);
     }
-    const parsed = parseImport(await c.req.text());
+    const parsed = parseImport(await c.req.text(), c.get("content").tags);
     if (!parsed.ok) return problem(c, 400, "Invalid CSV", [{ field: "header", reason: parsed.reason }]);
     const result = await importRows(c.env.DB, parsed.rows);
     console.log(
@@ -96,6 +98,17 @@ adminRoutes.get("/subscribers.csv", (c) => {
   });
 });
 
+// Erasure on request: the person's data goes; a hashed suppression entry stays (see retention.ts).
+adminRoutes.delete("/subscribers/:email", async (c) => {
+  const address = parseAddress(c.req.param("email"));
+  if (!address.ok) return problem(c, 400, "Invalid address", [{ field: "email", reason: address.reason }]);
+  const result = await eraseSubscriber(c.env.DB, address.normalized, new Date());
+  if (!result.erased) {
+    return problem(c, 404, "No such subscriber", [{ field: "email", reason: "is not on the list" }]);
+  }
+  return c.json({ erased: true, status: result.status });
+});
+
 adminRoutes.get("/stats", async (c) => c.json(await subscriberStats(c.env.DB)));
 
 const Rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time" });
@@ -107,18 +120,29 @@ const DigestRunSchema = z
     to: z.optional(Rfc3339),
   })
   .check(
+    // A window reaching past now would hold briefings not yet published; they go out with a later run.
+    z.refine((r) => !r.to || Date.parse(r.to) <= Date.now(), { message: "must not be in the future", path: ["to"] }),
     z.refine((r) => !r.from || !r.to || Date.parse(r.from) < Date.parse(r.to), {
       message: "must be before to",
       path: ["from"],
     }),
+    z.refine((r) => !r.from || r.to !== undefined || Date.parse(r.from) < Date.now(), {
+      message: "must be before now (to defaults to now)",
+      path: ["from"],
+    }),
   );
 
-// The same path as the cron: an edition id already started (by the cron or an earlier run) sends nothing again.
+// The same path as the cron. Without from/to it is a regular run: every briefing not yet mailed on the
+// cadence (today's regular edition, shared with the cron: whichever starts it first, the other finds it).
+// With from and/or to (to defaults to now, from to one period before to) it mails the briefings
+// published in that window that the cadence has not mailed yet, backfills included.
 adminRoutes.post("/digest/run", validate("json", DigestRunSchema), async (c) => {
   const body = c.req.valid("json");
-  const deps = digestDeps(c.env, await loadBriefingIndex(c.env));
+  const deps = digestDeps(c.env, await c.get("briefingIndex")());
   const to = body.to ? new Date(body.to) : deps.now();
-  const summary = await startEdition(deps, body.cadence, to, body.from ? new Date(body.from) : undefined);
+  const windowed = body.from !== undefined || body.to !== undefined;
+  const from = body.from ? new Date(body.from) : windowed ? periodBefore(body.cadence, to) : undefined;
+  const summary = await startEdition(deps, body.cadence, to, from);
   return c.json(summary);
 });
 
@@ -131,5 +155,6 @@ adminRoutes.get("/digests/:edition", async (c) => {
 rejectOtherMethods(adminRoutes, "/subscribers/import", ["POST"]);
 rejectOtherMethods(adminRoutes, "/subscribers.csv", ["GET", "HEAD"]);
 rejectOtherMethods(adminRoutes, "/stats", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/subscribers/:email", ["DELETE"]);
 rejectOtherMethods(adminRoutes, "/digest/run", ["POST"]);
 rejectOtherMethods(adminRoutes, "/digests/:edition", ["GET", "HEAD"]);

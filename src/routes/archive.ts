@@ -1,8 +1,7 @@
 // GET /digests and /digests/:id — the public archive of sent editions.
 import { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
-import { loadBriefingIndex } from "../content/load-index.ts";
 import type { IndexedBriefing } from "../content/schema.ts";
+import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { archivePage, editionPage } from "../web/archive-pages.ts";
 import { renderError } from "./pages.ts";
@@ -35,7 +34,7 @@ archiveRoutes.get("/digests/:id", async (c) => {
   if (!row) return renderError(c, 404, "Not found", "There is no digest with this id.");
   const content = c.get("content");
   // Editions mail recent briefings, so the index has them; one older than the index is left out.
-  const index = await loadBriefingIndex(c.env);
+  const index = await c.get("briefingIndex")();
   const items = (JSON.parse(row.items) as string[])
     .map((slug) => index.briefings.find((b) => b.slug === slug))
     .filter((b): b is IndexedBriefing => !!b);

@@ -7,7 +7,7 @@
 // - feeds that do not exist: the site's 404 page.
 import { Hono } from "hono";
 import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../env.ts";
 import { FEED_FILES, pagePath } from "../feeds/document.ts";
 import { serveAsset } from "../http/gzip-assets.ts";
 import { problem } from "../http/problem.ts";

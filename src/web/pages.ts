@@ -1,9 +1,12 @@
 // The site's pages, rendered from the content model with Hono's auto-escaping `html` template.
 import { html, raw } from "hono/html";
 import type { Briefing, Content, IndexedBriefing, Outcome, SiteInfo } from "../content/schema.ts";
-import { eventLine, formatFigure } from "../render/briefing-html.ts";
-import { humanDate } from "../render/dates.ts";
+import { eventLine } from "../render/briefing-html.ts";
+import { humanDate, rfc3339 } from "../render/dates.ts";
+import { formatFigure } from "../render/figures.ts";
+import { calendarLinks } from "./calendar-links.ts";
 import { feedUrls, type Html, page } from "./layout.ts";
+import { newsArticle } from "./structured-data.ts";
 
 export interface PageContext {
   content: Content;
@@ -84,6 +87,7 @@ export function homePage({ content, base }: PageContext): Html {
   const latest = content.briefings.slice(0, HOME_LIMIT);
   const main = html`<h1>Latest briefings</h1>
 ${subscribeForm()}
+${calendarLinks(base, "", "The events these briefings cover:")}
 ${briefingList(latest, site.language)}
 ${content.briefings.length > HOME_LIMIT ? html`<p>Older briefings are in the <a href="${feedUrls(base, "").atom}">feeds</a>.</p>` : raw("")}`;
   return page({
@@ -102,6 +106,7 @@ export function tagPage({ content, base }: PageContext, tag: string, briefings: 
   const feeds = feedUrls(base, `/tags/${tag}`);
   const main = html`<h1>Briefings tagged “${tag}”</h1>
 <p class="meta">Follow this topic: <a href="${feeds.rss}">RSS</a> · <a href="${feeds.atom}">Atom</a> · <a href="${feeds.json}">JSON Feed</a></p>
+${calendarLinks(base, `/tags/${tag}`, "This topic’s events:")}
 ${briefingList(briefings.slice(0, HOME_LIMIT), site.language)}
 ${subscribeForm()}`;
   return page({
@@ -119,7 +124,10 @@ ${subscribeForm()}`;
 export function briefingPage({ content, base }: PageContext, b: Briefing): Html {
   const { site } = content;
   const lang = site.language;
-  const event = b.event ? html`<p class="meta">${eventLine(b, lang)}</p>` : raw("");
+  const event = b.event
+    ? html`<p class="meta">${eventLine(b, lang)}</p>
+${calendarLinks(base, "", "This event and the others we cover:")}`
+    : raw("");
   const source = b.source
     ? html`<p class="meta">Source: <a href="${b.source.url}" rel="noopener">${b.source.name}</a></p>`
     : raw("");
@@ -145,6 +153,8 @@ ${subscribeForm()}`;
     canonicalPath: `/briefings/${b.slug}`,
     main,
     cssVersion: content.version,
+    article: { published: rfc3339(b.published), modified: rfc3339(b.updated ?? b.published), tags: b.tags },
+    structuredData: newsArticle(b, site, base),
   });
 }
 

@@ -1,0 +1,74 @@
+// D1 side of choosing an edition's briefings: when the site first showed each briefing, and which
+// briefings went out in which edition on each cadence (migrations/0005_edition_chain.sql).
+import type { BriefingIndex } from "../content/schema.ts";
+import { editionInsert } from "./ledger.ts";
+import type { CadenceRecord } from "./plan.ts";
+
+/**
+ * Records when the site first showed each briefing of `content`: any scheduled step (either cron, the
+ * sweeper, an edition's start) calls it with its own time. Steps may finish out of order (a delayed cron
+ * invocation), so the earliest time any of them saw a briefing wins. Returns how many rows changed
+ * (briefings new to the record, mostly).
+ */
+export async function recordFirstSeen(db: D1Database, content: BriefingIndex, at: Date): Promise<number> {
+  const result = await firstSeenUpsert(db, content, at).run();
+  return result.meta.changes;
+}
+
+// Only new briefings (or an earlier sighting) are written: the 15-minute cron runs this 96 times a day,
+// and D1 bills every row written.
+function firstSeenUpsert(db: D1Database, content: BriefingIndex, at: Date): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO briefings_seen (slug, first_seen) SELECT value, ?2 FROM json_each(?1) WHERE true
+       ON CONFLICT (slug) DO UPDATE SET first_seen = excluded.first_seen
+         WHERE excluded.first_seen < briefings_seen.first_seen`,
+    )
+    .bind(JSON.stringify(content.briefings.map((b) => b.slug)), at.toISOString());
+}
+
+/**
+ * What the cadence already mailed and when each briefing was first seen, after recording what the site
+ * shows at `at` as seen (an edition's start is a scheduled step too) — one round trip.
+ */
+export async function cadenceRecord(
+  db: D1Database,
+  cadence: string,
+  content: BriefingIndex,
+  at: Date,
+): Promise<CadenceRecord> {
+  const [, mailed, seen] = await db.batch<{ slug: string; first_seen?: string }>([
+    firstSeenUpsert(db, content, at),
+    db.prepare("SELECT slug FROM edition_briefings WHERE cadence = ?1").bind(cadence),
+    db.prepare("SELECT slug, first_seen FROM briefings_seen"),
+  ]);
+  return {
+    mailed: new Set(mailed?.results.map((r) => r.slug)),
+    firstSeen: new Map(seen?.results.map((r) => [r.slug, new Date(r.first_seen as string)])),
+  };
+}
+
+export type CreateResult = "created" | "conflict";
+
+/**
+ * Inserts the edition and claims its briefings on its cadence in one transaction. "conflict": the id was
+ * taken, or another run claimed one of the briefings first — nothing was written, the caller looks again.
+ */
+export async function createEdition(
+  db: D1Database,
+  e: { id: string; cadence: string; from: Date; to: Date; items: string[]; tags: string[] },
+  now: string,
+): Promise<CreateResult> {
+  try {
+    await db.batch([
+      editionInsert(db, e, now),
+      db
+        .prepare("INSERT INTO edition_briefings (cadence, slug, edition_id) SELECT ?1, value, ?2 FROM json_each(?3)")
+        .bind(e.cadence, e.id, JSON.stringify(e.items)),
+    ]);
+    return "created";
+  } catch (err) {
+    if (/UNIQUE|PRIMARY KEY|constraint/i.test(String(err))) return "conflict";
+    throw err;
+  }
+}
