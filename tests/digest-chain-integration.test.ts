@@ -10,13 +10,14 @@ import {
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { siteInfoOf } from "../src/content/briefing-index.ts";
-import type { Content } from "../src/content/schema.ts";
+import { buildBriefingIndex, siteInfoOf } from "../src/content/briefing-index.ts";
+import type { BriefingIndex, Content } from "../src/content/schema.ts";
 import { createEdition, recordFirstSeen } from "../src/digest/briefing-record.ts";
 import { handleQueue, handleScheduled } from "../src/digest/consumer.ts";
 import { digestDeps } from "../src/digest/deps.ts";
 import { startEdition } from "../src/digest/edition.ts";
 import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import { createDocumentApp } from "../src/documents/app.ts";
 import { seedSubscribers } from "./support/digest.ts";
 import { briefingFile, compile } from "./support/fixtures.ts";
 import { ADMIN, outbox } from "./support/worker.ts";
@@ -58,15 +59,20 @@ async function cron(at: number, content: Content, expression = "0 7 * * *") {
   await handleScheduled(createScheduledController({ scheduledTime: at, cron: expression }), testEnv, content);
 }
 
-async function adminRun(content: Content, body: Record<string, unknown>) {
+async function adminRun(
+  content: Content,
+  body: Record<string, unknown>,
+  options: { index?: BriefingIndex; env?: typeof testEnv } = {},
+) {
   const ctx = createExecutionContext();
-  const res = await createApp(siteInfoOf(content), { briefingIndex: async () => content }).fetch(
+  const index = options.index ?? content;
+  const res = await createApp(siteInfoOf(content), { briefingIndex: async () => index }).fetch(
     new Request("http://localhost:8787/admin/digest/run", {
       method: "POST",
       headers: { ...ADMIN, "Content-Type": "application/json" },
       body: JSON.stringify(body),
     }),
-    testEnv,
+    options.env ?? testEnv,
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -74,7 +80,7 @@ async function adminRun(content: Content, body: Record<string, unknown>) {
 }
 
 /** Runs what the digest queued (planning, then sending) through the queue consumer, as the platform would. */
-async function deliverPlanned(content: Content) {
+async function deliverPlanned(content: BriefingIndex, workerEnv = testEnv) {
   while (planned.length) {
     const messages = planned.splice(0);
     for (const kind of ["plan", "send"] as const) {
@@ -86,7 +92,7 @@ async function deliverPlanned(content: Content) {
         bodies.map((body, i) => ({ id: `${kind}-${i}`, timestamp: new Date(), attempts: 1, body })),
       );
       const ctx = createExecutionContext();
-      await handleQueue(batch, testEnv, content);
+      await handleQueue(batch, workerEnv, content);
       expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(bodies.length);
     }
   }
@@ -240,6 +246,44 @@ describe("late deploys and backfills", () => {
     expect(asked.body).toMatchObject({ items: 1, started: true });
     await cron(d + 2 * DAY, after);
     expect(await timesMailed("daily")).toEqual({ a: 1, recent: 1, old: 1 });
+  });
+});
+
+describe("backfills older than the briefing index", () => {
+  it("an admin run finds one in the archive's month files and mails it; the index stays small", async () => {
+    const readers = await seedSubscribers({ prefix: "archive-reader-", count: 1 });
+    const d = sevenOClock(3);
+    // Sixty recent briefings fill the index (at least 50, 62 days); `ancient` is a backfill deployed
+    // now with a publication date 200 days back: in no index, only in its month's file.
+    const recent = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`recent-${i}`, d - i * HOUR]));
+    const content = site({ ...recent, ancient: d - 200 * DAY });
+    const index = buildBriefingIndex(content);
+    expect(index.briefings.map((b) => b.slug)).not.toContain("ancient");
+    expect(Date.parse(index.completeFrom as string)).toBeGreaterThan(d - 200 * DAY);
+    // The Worker reads the built documents through its ASSETS binding: here, the documents app itself.
+    const documents = createDocumentApp(content, { base: "http://localhost:8787" });
+    const assets = {
+      fetch: (input: RequestInfo | URL) =>
+        documents.request(new URL(input instanceof Request ? input.url : input).pathname),
+    } as unknown as Fetcher;
+    const workerEnv = { ...testEnv, ASSETS: assets };
+
+    const asked = await adminRun(
+      content,
+      { cadence: "daily", from: iso(d - 201 * DAY), to: iso(d - 199 * DAY) },
+      { index, env: workerEnv },
+    );
+    expect(asked.body).toMatchObject({ items: 1, started: true });
+    await deliverPlanned(index, workerEnv);
+    const subjects = (await outbox()).filter((m) => readers.includes(m.to)).map((m) => m.subject);
+    expect(subjects).toEqual(["briefwire: Briefing ancient"]);
+    // Asked again, the window finds it mailed.
+    const again = await adminRun(
+      content,
+      { cadence: "daily", from: iso(d - 202 * DAY), to: iso(d - 199 * DAY) },
+      { index, env: workerEnv },
+    );
+    expect(again.body).toMatchObject({ items: 0 });
   });
 });
 
