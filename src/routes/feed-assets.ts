@@ -5,10 +5,13 @@
 //   The asset layer matches paths only, so for RSS, served without the Worker, such a URL gets the
 //   newest page; for Atom and JSON Feed, and any feed without a file, the Worker redirects it;
 // - feeds that do not exist: the site's 404 page.
+// The events calendars (`text/calendar`) are not on the edge's list either: they come through here too,
+// gzipped for clients that ask; an unknown tag's calendar gets the 404 page.
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../env.ts";
 import { FEED_FILES, pagePath } from "../feeds/document.ts";
+import { CALENDAR_FILE } from "../feeds/ical.ts";
 import { serveAsset } from "../http/gzip-assets.ts";
 import { problem } from "../http/problem.ts";
 import { fieldErrors } from "../http/validation.ts";
@@ -31,6 +34,27 @@ const FEED_PATH = new RegExp(
     .map((f) => f.replace(".", "\\."))
     .join("|")})$`,
 );
+
+/** The events calendars: all, and one per tag (src/routes/calendar.ts). */
+const CALENDAR_PATH = new RegExp(`^(?:/tags/[^/]+)?/${CALENDAR_FILE.replace(".", "\\.")}$`);
+
+const allowOnlyReads = (method: string) =>
+  method === "GET" || method === "HEAD"
+    ? undefined
+    : new Response(`Method ${method} is not allowed here. Allowed: GET, HEAD.\n`, {
+        status: 405,
+        headers: { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=UTF-8" },
+      });
+
+feedAssetRoutes.use("*", async (c, next) => {
+  if (!CALENDAR_PATH.test(c.req.path)) return next();
+  const refused = allowOnlyReads(c.req.method);
+  if (refused) return refused;
+  const response = await serveAsset(c.req.raw, c.env.ASSETS);
+  if (response.status === 404)
+    return renderError(c, 404, "Calendar not found", "There is no calendar at this address.");
+  return response;
+});
 
 feedAssetRoutes.use("*", async (c, next) => {
   const path = c.req.path;
