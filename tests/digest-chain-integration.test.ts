@@ -277,6 +277,10 @@ describe("backfills older than the briefing index", () => {
     await deliverPlanned(index, workerEnv);
     const subjects = (await outbox()).filter((m) => readers.includes(m.to)).map((m) => m.subject);
     expect(subjects).toEqual(["briefwire: Briefing ancient"]);
+    // Its web copy names it too.
+    const app = createApp(siteInfoOf(content), { briefingIndex: async () => index });
+    const copy = await app.request(`/digests/${asked.body.edition}`, {}, workerEnv);
+    expect(await copy.text()).toContain("Briefing ancient");
     // Asked again, the window finds it mailed.
     const again = await adminRun(
       content,

@@ -49,3 +49,20 @@ function nextMonth(month: string): string {
   const [y, m] = month.split("-").map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
 }
+
+/**
+ * The index with every briefing published in [from, to] added, when the window starts before the
+ * index is complete (see briefingsFor in src/digest/edition.ts for why that is rare and enough).
+ */
+export async function completedFor(
+  index: BriefingIndex,
+  from: Date,
+  to: Date,
+  publishedIn: (from: Date, to: Date) => Promise<IndexedBriefing[]>,
+): Promise<BriefingIndex> {
+  if (!index.completeFrom || from.getTime() >= Date.parse(index.completeFrom)) return index;
+  const known = new Set(index.briefings.map((b) => b.slug));
+  const older = (await publishedIn(from, to)).filter((b) => !known.has(b.slug));
+  const briefings = [...index.briefings, ...older].sort((a, b) => Date.parse(b.published) - Date.parse(a.published));
+  return { ...index, briefings };
+}

@@ -1,4 +1,5 @@
 // Starting an edition (cron and admin run share this) and planning it page by page through the queue.
+import { completedFor } from "../content/load-index.ts";
 import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 import { cadenceRecord, createEdition } from "./briefing-record.ts";
 import type { DigestDeps } from "./deps.ts";
@@ -93,15 +94,8 @@ export async function startEdition(deps: DigestDeps, cadence: Cadence, to: Date,
  * published) and adds what the index lacks. The index stays small, and the digest still finds every
  * briefing a window asks for.
  */
-async function briefingsFor(deps: DigestDeps, from: Date, to: Date): Promise<BriefingIndex> {
-  const completeFrom = deps.content.completeFrom;
-  if (!completeFrom || from.getTime() >= Date.parse(completeFrom)) return deps.content;
-  const known = new Set(deps.content.briefings.map((b) => b.slug));
-  const older = (await deps.publishedIn(from, to)).filter((b) => !known.has(b.slug));
-  const briefings = [...deps.content.briefings, ...older].sort(
-    (a, b) => Date.parse(b.published) - Date.parse(a.published),
-  );
-  return { ...deps.content, briefings };
+function briefingsFor(deps: DigestDeps, from: Date, to: Date): Promise<BriefingIndex> {
+  return completedFor(deps.content, from, to, deps.publishedIn);
 }
 
 /** Which briefings this run would mail, after noting what the site shows now as seen. */

@@ -1,5 +1,6 @@
 // GET /digests and /digests/:id — the public archive of sent editions.
 import { Hono } from "hono";
+import { completedFor, loadBriefingsPublished } from "../content/load-index.ts";
 import type { IndexedBriefing } from "../content/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
@@ -28,13 +29,19 @@ archiveRoutes.get("/digests", async (c) => {
 });
 
 archiveRoutes.get("/digests/:id", async (c) => {
-  const row = await c.env.DB.prepare("SELECT id, cadence, window_to, items FROM editions WHERE id = ?1")
+  const row = await c.env.DB.prepare("SELECT id, cadence, window_from, window_to, items FROM editions WHERE id = ?1")
     .bind(c.req.param("id"))
-    .first<{ id: string; cadence: string; window_to: string; items: string }>();
+    .first<{ id: string; cadence: string; window_from: string; window_to: string; items: string }>();
   if (!row) return renderError(c, 404, "Not found", "There is no digest with this id.");
   const content = c.get("content");
-  // Editions mail recent briefings, so the index has them; one older than the index is left out.
-  const index = await c.get("briefingIndex")();
+  // Regular editions mail recent briefings, which the index has; an admin run's backfill older than the
+  // index is in the month files of the edition's window.
+  const index = await completedFor(
+    await c.get("briefingIndex")(),
+    new Date(row.window_from),
+    new Date(row.window_to),
+    (from, to) => loadBriefingsPublished(c.env, from, to),
+  );
   const items = (JSON.parse(row.items) as string[])
     .map((slug) => index.briefings.find((b) => b.slug === slug))
     .filter((b): b is IndexedBriefing => !!b);
