@@ -3,33 +3,97 @@ import { baseUrl } from "../config.ts";
 import type { Content } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { announceNewContent } from "../websub/ping.ts";
-import { digestDeps } from "./deps.ts";
+import { type DigestDeps, digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
 import { cadencesDue } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
-import { deliverChunk, giveUpChunk, type PreparedChunk, prepareChunk } from "./send.ts";
+import { deliverChunk, MAX_QUEUE_DELAY_SECONDS, type PreparedChunk, prepareChunk, rescueChunk } from "./send.ts";
+import { resumeStalled } from "./sweeper.ts";
 
 export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
 
-/** The cron that starts the digest; the others (every 15 minutes) only announce new content. */
+/** The cron that starts the digest; the other (every 15 minutes) announces new content and resumes stalled editions. */
 export const DIGEST_CRON = "0 7 * * *";
 
-export async function handleScheduled(controller: ScheduledController, env: Bindings, content: Content): Promise<void> {
+interface ScheduledStep {
+  name: string;
+  due: (cron: string) => boolean;
+  run: (env: Bindings, content: Content, at: Date) => Promise<unknown>;
+}
+
+/**
+ * What each cron does, as independent steps: they run side by side, each with its own error handling,
+ * so a failing or hanging step (a D1 error in the WebSub bookkeeping, a slow hub) never holds up or
+ * aborts another — above all not the digest.
+ */
+export const SCHEDULED_STEPS: ScheduledStep[] = [
+  {
+    name: "digest",
+    due: (cron) => cron === DIGEST_CRON,
+    run: async (env, content, at) => {
+      const deps = digestDeps(env, content);
+      for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
+    },
+  },
+  {
+    name: "sweeper",
+    due: (cron) => cron !== DIGEST_CRON,
+    run: (env, content) => resumeStalled(digestDeps(env, content)),
+  },
+  {
+    name: "websub",
+    due: (cron) => cron !== DIGEST_CRON,
+    run: async (env, content, at) => {
+      if (env.WEBSUB_HUB) {
+        await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
+      }
+    },
+  },
+];
+
+export async function handleScheduled(
+  controller: ScheduledController,
+  env: Bindings,
+  content: Content,
+  steps: ScheduledStep[] = SCHEDULED_STEPS,
+): Promise<void> {
   const at = new Date(controller.scheduledTime);
-  if (env.WEBSUB_HUB) {
-    await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
-  }
-  if (controller.cron !== DIGEST_CRON) return;
-  const deps = digestDeps(env, content);
-  for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
+  await Promise.all(
+    steps
+      .filter((step) => step.due(controller.cron))
+      .map(async (step) => {
+        try {
+          await step.run(env, content, at);
+        } catch (e) {
+          console.error(
+            JSON.stringify({
+              event: "scheduled-step-failed",
+              step: step.name,
+              cron: controller.cron,
+              message: String(e),
+            }),
+          );
+        }
+      }),
+  );
 }
 
 export async function handleQueue(batch: MessageBatch<DigestMessage>, env: Bindings, content: Content): Promise<void> {
-  const deps = digestDeps(env, content);
+  await consumeBatch(digestDeps(env, content), batch);
+}
+
+/**
+ * A message retried this often continues as a fresh message instead: the queue dead-letters after
+ * max_retries (100), and a chunk waiting out a long outage or a neighbour's rate limit needs more.
+ */
+export const FRESH_MESSAGE_AFTER = 90;
+
+export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestMessage>): Promise<void> {
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
   const messages = batch.messages;
   // While one chunk's batch call is in flight, the next chunk is prepared (D1 reads, links, bodies),
-  // so the calls follow each other as closely as the provider's rate allows.
+  // so the calls follow each other as closely as the provider's rate allows. deliverChunk looks at the
+  // chunk again right before its call, so a duplicate prepared ahead is not sent twice.
   const prepare = (i: number): Promise<PreparedChunk> | undefined => {
     const body = messages[i]?.body;
     if (deadLetters || body?.kind !== "send") return undefined;
@@ -44,7 +108,9 @@ export async function handleQueue(batch: MessageBatch<DigestMessage>, env: Bindi
     next = undefined;
     try {
       if (deadLetters) {
-        if (body.kind === "send") await giveUpChunk(deps, body.edition, body.chunk);
+        // Nothing is given up here while it can still be sent: a chunk inside its window goes back on
+        // the queue. A dead-lettered plan message is left to the sweeper, which resumes the edition.
+        if (body.kind === "send") await rescueChunk(deps, body.edition, body.chunk);
         else console.error(JSON.stringify({ event: "digest-plan-dead-lettered", edition: body.edition }));
         message.ack();
       } else if (body.kind === "plan") {
@@ -55,13 +121,22 @@ export async function handleQueue(batch: MessageBatch<DigestMessage>, env: Bindi
         next = prepare(i + 1);
         const result = await deliverChunk(deps, ready);
         if (result.done) message.ack();
-        else message.retry({ delaySeconds: Math.ceil(result.retryAfterSeconds) });
+        else await retryLater(deps, message, body, result.retryAfterSeconds);
       }
     } catch (e) {
-      // Unexpected (D1 hiccup, bug): let the queue retry, and after max_retries dead-letter it.
+      // Unexpected (D1 hiccup, bug): let the queue retry, and after max_retries dead-letter it. If even
+      // that fails, the chunk is still pending in the ledger and the sweeper resumes it.
       console.error(JSON.stringify({ event: "digest-message-error", queue: batch.queue, body, message: String(e) }));
-      message.retry({ delaySeconds: deps.backoffSeconds });
+      message.retry({ delaySeconds: Math.max(1, deps.backoffSeconds) });
     }
     next ??= prepare(i + 1);
   }
+}
+
+async function retryLater(deps: DigestDeps, message: Message<DigestMessage>, body: DigestMessage, seconds: number) {
+  const delaySeconds = Math.min(Math.ceil(seconds), MAX_QUEUE_DELAY_SECONDS);
+  if (message.attempts < FRESH_MESSAGE_AFTER) return message.retry({ delaySeconds });
+  // Sent before the ack: a crash in between leaves a duplicate, which the ledger makes harmless.
+  await deps.queue.send(body, { delaySeconds });
+  message.ack();
 }

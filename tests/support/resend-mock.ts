@@ -20,6 +20,14 @@ export interface Faults {
   slowFraction?: number;
   /** Deterministic seed for the fault dice (use a small seeded PRNG like mulberry32 so runs are repeatable). */
   seed?: number;
+  /**
+   * An outage: every API call fails, without doing any work, until the faults are set again.
+   * "error500": 500 internal_server_error; "timeout": the connection drops with no answer;
+   * "mixed": the two in turn; "rateLimited": 429 rate_limit_exceeded with `retry-after: outageRetryAfter`
+   * (default 1) — a neighbour on the same team holding the limit.
+   */
+  outage?: "error500" | "timeout" | "mixed" | "rateLimited";
+  outageRetryAfter?: number;
 }
 
 export interface RecordedEmail extends ParsedEmail {
@@ -299,6 +307,7 @@ export async function startResendMock(options: MockOptions & { port?: number } =
   let bucket: Bucket | undefined;
   let faults: Faults = {};
   let dice = mulberry32(DEFAULT_SEED);
+  let outageCalls = 0;
   // Bumped by reset() so requests still sleeping through latency from a previous test cannot leak into the next one.
   let generation = 0;
 
@@ -313,6 +322,7 @@ export async function startResendMock(options: MockOptions & { port?: number } =
   function setFaults(f: Faults): void {
     faults = { ...f };
     dice = mulberry32(f.seed ?? DEFAULT_SEED);
+    outageCalls = 0;
   }
   function reset(): void {
     emails.length = 0;
@@ -376,6 +386,26 @@ export async function startResendMock(options: MockOptions & { port?: number } =
       if (!/^Bearer re_\S+$/.test(auth.trim())) throw new ApiError(403, "invalid_api_key", "API key is invalid");
       if (!header(req, "user-agent")?.trim()) {
         throw new ApiError(403, "validation_error", "User-Agent header is required");
+      }
+      if (faults.outage) {
+        const mode = faults.outage === "mixed" ? (outageCalls++ % 2 === 0 ? "error500" : "timeout") : faults.outage;
+        if (mode === "timeout") {
+          record(0);
+          res.socket?.destroy();
+          return;
+        }
+        if (mode === "rateLimited") {
+          record(429);
+          const wait = String(Number(faults.outageRetryAfter) || 1);
+          const headers = {
+            "ratelimit-limit": "5",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": wait,
+            "retry-after": wait,
+          };
+          return send(res, 429, errorJson(429, "rate_limit_exceeded", "Too many requests."), headers);
+        }
+        throw new ApiError(500, "internal_server_error", "An unexpected error occurred. Please try again later.");
       }
       if (bucket && !bucket.take()) {
         record(429);
