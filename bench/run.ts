@@ -6,6 +6,8 @@
 // time; the deployable bundle's size (gzip of `wrangler deploy --dry-run`); a 100,000-row CSV import.
 // Part 2 (digest, bench/digest.ts): an edition to 20,000 recipients through the local Queue to the
 // Resend stand-in limited to a set rate: renders, provider calls, throughput against the limit, CPU.
+// Part 3 (bench/digest-outage.ts): the same edition through a 2-hour provider outage starting
+// mid-edition, in simulated time: mails lost, duplicated, provider calls that did work.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -15,6 +17,7 @@ import autocannon from "autocannon";
 import { stringify } from "yaml";
 import { type LocalWorker, startLocalWorker } from "../tests/support/local-worker.ts";
 import { benchDigest, type DigestBench } from "./digest.ts";
+import { benchDigestOutage, type OutageBench } from "./digest-outage.ts";
 
 const root = join(import.meta.dirname, "..");
 const dataDir = join(root, "bench", "data");
@@ -191,6 +194,8 @@ async function main() {
   results.contentBuild = { briefings: BRIEFINGS, ms: Math.round(buildMs) };
   console.log("digest: 20,000 recipients against the stand-in at 10 calls/s…");
   results.digest = await benchDigest(Number(process.env.BENCH_RECIPIENTS ?? 20_000), 10);
+  console.log("digest: 20,000 recipients through a 2-hour provider outage (simulated time)…");
+  results.digestOutage = await benchDigestOutage(Number(process.env.BENCH_RECIPIENTS ?? 20_000), 2);
   results.bundle = bundleSize();
   results.startup = startup();
   results.machine = {
@@ -228,6 +233,12 @@ async function main() {
     "≥ 0.95×",
   ]);
   rows.push(["digest CPU per 1,000 recipients (workerd)", `${d.cpuMsPer1000} ms`, ""]);
+  const o = results.digestOutage as OutageBench;
+  rows.push([
+    `digest through a ${o.outageHours} h outage mid-edition, ${o.recipients} recipients`,
+    `${o.lost} lost, ${o.duplicates} duplicate, ${o.acceptedCalls} calls accepted (${o.failingCalls} failed during the outage), done ${o.minutesAfterRecovery} min after recovery`,
+    `0 lost, 0 duplicate, ⌈N/100⌉ = ${o.expectedCalls}`,
+  ]);
   rows.push([
     "bundle (wrangler deploy --dry-run)",
     `${b.rawKiB.toFixed(0)} KiB raw, ${b.gzipKiB.toFixed(0)} KiB gzip`,

@@ -230,9 +230,11 @@ describe("the ledger at the edges", () => {
         message: "rate_limit_exceeded",
       }),
     };
+    // A 429 is not the provider failing: it does not hold back the other chunks.
     expect(await sendChunk({ ...deps, transport: limited }, edition, chunks[0]!.chunk)).toEqual({
       done: false,
       retryAfterSeconds: 3,
+      providerDown: false,
     });
     expect((await progress(edition)).pending).toBe(2);
   });

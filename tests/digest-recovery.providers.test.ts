@@ -188,6 +188,8 @@ describe("outages are survived", () => {
     const calls = (await mockState()).calls;
     expect(calls.some((c) => c.status === 500)).toBe(true);
     expect(calls.some((c) => c.status === 0)).toBe(true);
+    // The chunks waited together: about one probe per backoff step (5 s … 5 min over 2 h), not a call per chunk.
+    expect(calls.filter((c) => c.status !== 200).length).toBeLessThanOrEqual(40);
     await expectExactlyOnce(run.edition, readers);
     // Back within the capped backoff (5 minutes) of the provider's return.
     expect(sim.now - (outageFrom + 2 * HOUR)).toBeLessThanOrEqual(5 * 60_000);

@@ -5,6 +5,7 @@ import type { Bindings } from "../env.ts";
 import { announceNewContent } from "../websub/ping.ts";
 import { type DigestDeps, digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
+import { deferChunk } from "./ledger.ts";
 import { cadencesDue } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { deliverChunk, MAX_QUEUE_DELAY_SECONDS, type PreparedChunk, prepareChunk, rescueChunk } from "./send.ts";
@@ -102,11 +103,20 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
     return prepared;
   };
   let next = prepare(0);
+  // Set when a chunk's tries keep failing (the provider is down): the rest of the batch waits as long
+  // without calling, so an outage costs one probe per batch instead of a call per chunk.
+  let providerDownFor: number | undefined;
   for (const [i, message] of messages.entries()) {
     const body = message.body;
     const prepared = next;
     next = undefined;
     try {
+      if (providerDownFor !== undefined && body.kind === "send" && !deadLetters) {
+        const at = new Date(deps.now().getTime() + providerDownFor * 1000).toISOString();
+        await deferChunk(deps.db, body.edition, body.chunk, at);
+        await retryLater(deps, message, body, providerDownFor);
+        continue;
+      }
       if (deadLetters) {
         // Nothing is given up here while it can still be sent: a chunk inside its window goes back on
         // the queue. A dead-lettered plan message is left to the sweeper, which resumes the edition.
@@ -121,7 +131,10 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
         next = prepare(i + 1);
         const result = await deliverChunk(deps, ready);
         if (result.done) message.ack();
-        else await retryLater(deps, message, body, result.retryAfterSeconds);
+        else {
+          if (result.providerDown) providerDownFor = result.retryAfterSeconds;
+          await retryLater(deps, message, body, result.retryAfterSeconds);
+        }
       }
     } catch (e) {
       // Unexpected (D1 hiccup, bug): let the queue retry, and after max_retries dead-letter it. If even
@@ -129,7 +142,7 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
       console.error(JSON.stringify({ event: "digest-message-error", queue: batch.queue, body, message: String(e) }));
       message.retry({ delaySeconds: Math.max(1, deps.backoffSeconds) });
     }
-    next ??= prepare(i + 1);
+    next ??= providerDownFor === undefined ? prepare(i + 1) : undefined;
   }
 }
 

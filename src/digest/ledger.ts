@@ -504,6 +504,16 @@ export async function markResumed(db: D1Database, chunks: { edition_id: string; 
     .run();
 }
 
+/** A chunk held back without a call (the provider is down): when it will be tried, for the sweeper. */
+export async function deferChunk(db: D1Database, editionId: string, chunk: number, nextAttemptAt: string) {
+  await db
+    .prepare(
+      "UPDATE edition_chunks SET next_attempt_at = ?3 WHERE edition_id = ?1 AND chunk = ?2 AND status = 'pending'",
+    )
+    .bind(editionId, chunk, nextAttemptAt)
+    .run();
+}
+
 export async function touchEdition(db: D1Database, id: string, now: string) {
   await db.prepare("UPDATE editions SET updated_at = ?2 WHERE id = ?1").bind(id, now).run();
 }

@@ -22,7 +22,14 @@ import {
 import type { DigestMessage } from "./queue-messages.ts";
 import { personalise } from "./render.ts";
 
-export type ChunkResult = { done: true } | { done: false; retryAfterSeconds: number };
+export type ChunkResult =
+  | { done: true }
+  | {
+      done: false;
+      retryAfterSeconds: number;
+      /** The provider kept failing (5xx, timeouts) on this chunk's tries: the others may wait with it. */
+      providerDown?: boolean;
+    };
 
 /**
  * Spaces provider calls to the rate the provider reports (ratelimit-limit per second), so a long
@@ -193,7 +200,7 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
       kind: outcome.kind,
       retryAfterSeconds: wait,
     });
-    return { done: false, retryAfterSeconds: wait };
+    return { done: false, retryAfterSeconds: wait, providerDown: counted && failures >= 2 };
   }
   if (outcome.kind === "conflict") {
     // Only an accepted earlier call can have stored this key: the mail most likely went out with the

@@ -10,6 +10,12 @@ export interface MockOptions {
   latencyMs?: number;
 }
 
+export interface StartOptions extends MockOptions {
+  port?: number;
+  /** Keep each recorded email's html, text and headers (default true); a 20,000-mail benchmark needs only who got what. */
+  keepBodies?: boolean;
+}
+
 export interface Faults {
   /** Probability 0..1 of answering 500 {name:"internal_server_error"} WITHOUT doing the work. */
   error500?: number;
@@ -298,8 +304,8 @@ function errorJson(status: number, name: string, message: string): string {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function startResendMock(options: MockOptions & { port?: number } = {}): Promise<ResendMock> {
-  const { port = 0, ...startOptions } = options;
+export async function startResendMock(options: StartOptions = {}): Promise<ResendMock> {
+  const { port = 0, keepBodies = true, ...startOptions } = options;
   const emails: RecordedEmail[] = [];
   const calls: RecordedCall[] = [];
   const keys = new Map<string, StoredKey>();
@@ -467,7 +473,8 @@ export async function startResendMock(options: MockOptions & { port?: number } =
       const batchCallId = path === "/emails/batch" ? randomUUID() : undefined;
       const ids = parsed.emails.map((email) => {
         const id = randomUUID();
-        emails.push({ id, ...stripUndefined(email), batchCallId, idempotencyKey, receivedAt });
+        const kept = keepBodies ? email : { ...email, html: undefined, text: undefined, headers: undefined };
+        emails.push({ id, ...stripUndefined(kept), batchCallId, idempotencyKey, receivedAt });
         return id;
       });
       const responseBody = JSON.stringify(
