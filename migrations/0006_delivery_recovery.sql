@@ -60,8 +60,13 @@ CREATE TABLE deliveries_next (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (edition_id, subscriber_id)
 );
-INSERT INTO deliveries_next (edition_id, subscriber_id, chunk, variant, status, provider_id, updated_at)
-SELECT edition_id, subscriber_id, chunk, variant, status, provider_id, updated_at FROM deliveries;
+-- A chunk in flight across this migration was frozen without addresses: they are taken as they are now,
+-- as its earlier attempts did.
+INSERT INTO deliveries_next (edition_id, subscriber_id, chunk, variant, status, provider_id, address, updated_at)
+SELECT d.edition_id, d.subscriber_id, d.chunk, d.variant, d.status, d.provider_id,
+  CASE WHEN d.status = 'sending' THEN (SELECT s.email FROM subscribers s WHERE s.id = d.subscriber_id) END,
+  d.updated_at
+FROM deliveries d;
 DROP TABLE deliveries;
 ALTER TABLE deliveries_next RENAME TO deliveries;
 CREATE INDEX deliveries_by_chunk ON deliveries (edition_id, chunk, subscriber_id);

@@ -33,7 +33,10 @@ export const SCHEDULED_STEPS: ScheduledStep[] = [
     due: (cron) => cron === DIGEST_CRON,
     run: async (env, content, at) => {
       const deps = digestDeps(env, content);
-      for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
+      // Each cadence on its own too: a failure starting Monday's daily edition must not stop the weekly one.
+      const results = await Promise.allSettled(cadencesDue(at).map((cadence) => startEdition(deps, cadence, at)));
+      const failed = results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));
+      if (failed.length) throw new Error(failed.join("; "));
     },
   },
   {
@@ -52,30 +55,23 @@ export const SCHEDULED_STEPS: ScheduledStep[] = [
   },
 ];
 
-export async function handleScheduled(
-  controller: ScheduledController,
-  env: Bindings,
-  content: Content,
-  steps: ScheduledStep[] = SCHEDULED_STEPS,
-): Promise<void> {
+export async function handleScheduled(controller: ScheduledController, env: Bindings, content: Content): Promise<void> {
   const at = new Date(controller.scheduledTime);
   await Promise.all(
-    steps
-      .filter((step) => step.due(controller.cron))
-      .map(async (step) => {
-        try {
-          await step.run(env, content, at);
-        } catch (e) {
-          console.error(
-            JSON.stringify({
-              event: "scheduled-step-failed",
-              step: step.name,
-              cron: controller.cron,
-              message: String(e),
-            }),
-          );
-        }
-      }),
+    SCHEDULED_STEPS.filter((step) => step.due(controller.cron)).map(async (step) => {
+      try {
+        await step.run(env, content, at);
+      } catch (e) {
+        console.error(
+          JSON.stringify({
+            event: "scheduled-step-failed",
+            step: step.name,
+            cron: controller.cron,
+            message: String(e),
+          }),
+        );
+      }
+    }),
   );
 }
 
