@@ -21,7 +21,9 @@
 //    each one's address as it was then and their own links, the sender and the List-Id. Every retry
 //    builds the batch from those rows and from the variant HTML stored at planning time — identical
 //    bytes each time, even after a deploy that changes MAIL_FROM, SITE_URL or the signing key, or a
-//    reader who re-subscribes with other capitalisation.
+//    reader who re-subscribes with other capitalisation. (Only a deploy that changes the code building
+//    a batch — its tags, its headers — changes the bytes of a chunk in flight across it; point 6 covers
+//    the 409 that follows.)
 // 5. The provider sends a chunk once. Each batch call carries Idempotency-Key = <edition>:<chunk>. If the
 //    provider did the work but the answer was lost, or the consumer died between the call and the ledger
 //    write, the retry carries the same key and payload and gets the first call's ids back instead of a
