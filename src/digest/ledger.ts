@@ -548,18 +548,17 @@ export interface Progress {
 export async function editionProgress(db: D1Database, id: string): Promise<Progress | null> {
   const edition = await getEdition(db, id);
   if (!edition) return null;
+  // One pass over the edition's ledger rows: counts by status and what the webhooks reported.
   const { results } = await db
-    .prepare("SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ?1 GROUP BY status")
-    .bind(id)
-    .all<{ status: string; n: number }>();
-  const by = Object.fromEntries(results.map((r) => [r.status, r.n]));
-  const reported = await db
     .prepare(
-      `SELECT COUNT(delivered_at) AS delivered, COUNT(bounced_at) AS bounced, COUNT(complained_at) AS complained,
-         COUNT(reconciled_at) AS reconciled FROM deliveries WHERE edition_id = ?1`,
+      `SELECT status, COUNT(*) AS n, COUNT(delivered_at) AS delivered, COUNT(bounced_at) AS bounced,
+         COUNT(complained_at) AS complained, COUNT(reconciled_at) AS reconciled
+       FROM deliveries WHERE edition_id = ?1 GROUP BY status`,
     )
     .bind(id)
-    .first<{ delivered: number; bounced: number; complained: number; reconciled: number }>();
+    .all<{ status: string; n: number; delivered: number; bounced: number; complained: number; reconciled: number }>();
+  const by = Object.fromEntries(results.map((r) => [r.status, r.n]));
+  const total = (key: "delivered" | "bounced" | "complained" | "reconciled") => results.reduce((n, r) => n + r[key], 0);
   const variants = await db
     .prepare("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = ?1")
     .bind(id)
@@ -584,10 +583,10 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     skipped: by.skipped ?? 0,
     pending: (by.queued ?? 0) + (by.sending ?? 0),
     // editions.delivered counts delivery events that matched no ledger row (mail from before the ledger kept ids).
-    delivered: (reported?.delivered ?? 0) + edition.delivered,
-    bounced: reported?.bounced ?? 0,
-    complained: reported?.complained ?? 0,
-    reconciled: reported?.reconciled ?? 0,
+    delivered: total("delivered") + edition.delivered,
+    bounced: total("bounced"),
+    complained: total("complained"),
+    reconciled: total("reconciled"),
     variants: variants?.n ?? 0,
     errors: errors.results,
   };

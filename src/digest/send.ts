@@ -145,6 +145,8 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
   const { editionId, chunkNo, batch, recipients } = prepared;
   const now = () => deps.now().toISOString();
   await deps.pacer.wait();
+  // The slot starts now: the re-read below happens inside the interval to the next call, not on top of it.
+  const startedAt = Date.now();
   // Looked at again right before the call: the chunk was prepared ahead, and a duplicate message for it
   // (the queue delivers at least once; the sweeper may re-enqueue) may have settled it meanwhile.
   const current = await getChunk(deps.db, editionId, chunkNo);
@@ -156,7 +158,6 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
     await giveUp(deps, current, "gave up: 23 h after the first attempt");
     return { done: true };
   }
-  const startedAt = Date.now();
   const outcome: SendOutcome = await deps.transport.send(batch, `${editionId}:${chunkNo}`);
   if (outcome.ok) {
     deps.pacer.update(startedAt, outcome.rate);
