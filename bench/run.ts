@@ -8,6 +8,8 @@
 // Resend stand-in limited to a set rate: renders, provider calls, throughput against the limit, CPU.
 // Run twice, against a stand-in counting its limit in a sliding one-second window and against one
 // whose windows reset at whole seconds (Resend documents its headers, not its window).
+// Part 3 (bench/digest-outage.ts): the same edition through a 2-hour provider outage starting
+// mid-edition, in simulated time: mails lost, duplicated, provider calls that did work.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -17,6 +19,7 @@ import autocannon from "autocannon";
 import { stringify } from "yaml";
 import { type LocalWorker, startLocalWorker } from "../tests/support/local-worker.ts";
 import { benchDigest, type DigestBench } from "./digest.ts";
+import { benchDigestOutage, type OutageBench } from "./digest-outage.ts";
 
 const root = join(import.meta.dirname, "..");
 const dataDir = join(root, "bench", "data");
@@ -200,6 +203,8 @@ async function main() {
   results.digest = await benchDigest(recipients, limit, "sliding");
   console.log(`digest: ${recipients} recipients, stand-in limit ${limit} calls/s in fixed one-second windows…`);
   results.digestFixedWindows = await benchDigest(recipients, limit, "fixed");
+  console.log(`digest: ${recipients} recipients through a 2-hour provider outage (simulated time)…`);
+  results.digestOutage = await benchDigestOutage(recipients, 2);
   results.bundle = bundleSize();
   results.startup = startup();
   results.machine = {
@@ -242,6 +247,12 @@ async function main() {
     ]);
   }
   rows.push(["digest CPU per 1,000 recipients (workerd)", `${d.cpuMsPer1000} ms`, ""]);
+  const o = results.digestOutage as OutageBench;
+  rows.push([
+    `digest through a ${o.outageHours} h outage mid-edition, ${o.recipients} recipients`,
+    `${o.lost} lost, ${o.duplicates} duplicate, ${o.acceptedCalls} calls accepted (${o.failingCalls} failed during the outage), done ${o.minutesAfterRecovery} min after recovery`,
+    `0 lost, 0 duplicate, ⌈N/100⌉ = ${o.expectedCalls}`,
+  ]);
   rows.push([
     "bundle (wrangler deploy --dry-run)",
     `${b.rawKiB.toFixed(0)} KiB raw, ${b.gzipKiB.toFixed(0)} KiB gzip`,
