@@ -32,6 +32,8 @@ async function setUp(count: number) {
   windows++;
   const prefix = `rec${windows}-`;
   const readers = await seedSubscribers({ prefix, count });
+  // Each story mails the seed briefing again: forget that earlier stories mailed it on this cadence.
+  await env.DB.prepare("DELETE FROM edition_briefings WHERE cadence = 'daily'").run();
   const sim = new SimulatedPlatform(new Date());
   // The production backoff base (the providers project sets 0 for the real-time tests).
   const deps = sim.wire({ ...digestDeps(env, compile(SEED_FILE)), backoffSeconds: 5 });
