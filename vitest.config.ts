@@ -46,6 +46,7 @@ export default defineConfig({
         RESEND_API_KEY: "re_test_key",
         RESEND_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
         DIGEST_BACKOFF_SECONDS: "0",
+        MAIL_BACKOFF_SECONDS: "0",
       }),
       { test: { name: "node", include: ["tests/**/*.node.test.ts"], environment: "node" } },
     ],

@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { baseUrl, ConfigError } from "./config.ts";
 import type { Content } from "./content/schema.ts";
 import type { Bindings } from "./env.ts";
+import { problem } from "./http/problem.ts";
 import { RenderCache } from "./http/render-cache.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
@@ -86,7 +87,9 @@ export function createApp(content: Content) {
     if (err instanceof ConfigError) {
       // A deployment mistake, not a visitor's: say so in the log, and fail closed.
       console.error(JSON.stringify({ event: "config-error", message: err.message }));
-      return renderError(c, 503, "Not available", "This part of the site is not configured yet.");
+      const programs = c.req.path.startsWith("/admin/") || /json/i.test(c.req.header("Content-Type") ?? "");
+      if (programs) return problem(c, 503, "Not available", [{ field: "service", reason: err.publicReason }]);
+      return renderError(c, 503, "Not available", err.publicReason);
     }
     console.error(JSON.stringify({ event: "error", path: new URL(c.req.url).pathname, message: err.message }));
     return renderError(c, 500, "Something went wrong", "The error has been logged. Please try again shortly.");

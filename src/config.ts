@@ -7,9 +7,12 @@ const DEV_SIGNING_KEY = "briefwire-local-development-signing-key-not-secret";
 export const DEV_ADMIN_TOKEN = "dev-admin-token";
 
 export class ConfigError extends Error {
-  constructor(message: string) {
+  /** What a visitor or API client is told (the message itself names the setting, for the log). */
+  readonly publicReason: string;
+  constructor(message: string, publicReason = "This part of the site is not configured yet.") {
     super(message);
     this.name = "ConfigError";
+    this.publicReason = publicReason;
   }
 }
 
@@ -38,4 +41,17 @@ export function adminToken(env: Bindings): string | null {
 /** Absolute base URL for links, without a trailing slash: SITE_URL, else data/site.yaml's baseUrl. */
 export function baseUrl(env: Partial<Pick<Bindings, "SITE_URL">> | undefined, siteBaseUrl: string): string {
   return (env?.SITE_URL || siteBaseUrl).replace(/\/+$/, "");
+}
+
+/**
+ * Refuses, outside local mode, to go on without a mail provider: the local outbox is for this machine
+ * only, and falling back to it would record mail as sent that nobody gets. Every path that mails calls
+ * this before it changes anything.
+ */
+export function requireMailDelivery(env: Pick<Bindings, "SITE_URL" | "RESEND_API_KEY">): void {
+  if (env.RESEND_API_KEY || isLocal(env)) return;
+  throw new ConfigError(
+    "RESEND_API_KEY is not set: run `wrangler secret put RESEND_API_KEY` (outside local mode mail never goes to the outbox)",
+    "Mail delivery is not configured, so no mail can be sent right now. Nothing was changed; please try again later.",
+  );
 }

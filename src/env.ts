@@ -18,6 +18,8 @@ export interface Secrets {
   WEBSUB_HUB?: string;
   /** Base of the digest's retry backoff in seconds (default 5); tests set 0. */
   DIGEST_BACKOFF_SECONDS?: string;
+  /** Base of the confirmation and welcome mails' retry backoff in seconds (default 30); tests set 0. */
+  MAIL_BACKOFF_SECONDS?: string;
 }
 
 export type Bindings = Env & Secrets;

@@ -83,16 +83,16 @@ describe("CSV import", () => {
     });
   });
 
-  it("confirms a pending subscriber named in the import", async () => {
+  it("leaves a subscriber pending from the form to confirm on their own", async () => {
     await postJson("/subscribe", { email: "ivy@example.org" });
     await mailsTo("ivy@example.org");
     const res = await importCsv("email\nivy@example.org\n");
-    expect(((await res.json()) as { updated: number }).updated).toBe(1);
+    expect(((await res.json()) as { updated: number }).updated).toBe(0);
     expect(
       await env.DB.prepare("SELECT status, consent_source FROM subscribers WHERE email = 'ivy@example.org'").first(),
     ).toEqual({
-      status: "confirmed",
-      consent_source: "import",
+      status: "pending",
+      consent_source: "api",
     });
   });
 
@@ -127,7 +127,7 @@ describe("export and stats", () => {
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const lines = (await res.text()).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at",
+      "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason",
     );
     const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers").first<{ n: number }>())!;
     expect(lines.length - 1).toBe(n);
@@ -138,6 +138,7 @@ describe("export and stats", () => {
 
   it("counts subscribers by status and cadence", async () => {
     await postJson("/subscribe", { email: "stats-pending@example.org" });
+    await mailsTo("stats-pending@example.org");
     const stats = (await (await get("/admin/stats", { headers: ADMIN })).json()) as {
       total: number;
       byStatus: Record<string, number>;

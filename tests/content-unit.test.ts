@@ -1,6 +1,7 @@
 // The content pipeline: data/ files → validated model, and the errors a publisher sees.
 import { describe, expect, it } from "vitest";
 import { ContentError } from "../src/content/compile.ts";
+import { renderMarkdown, safeHref } from "../src/content/markdown.ts";
 import { briefingFile, compile, HOSTILE_FILE, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 
 function problemsOf(fn: () => unknown): string[] {
@@ -77,6 +78,25 @@ describe("Markdown safety", () => {
     expect(hostile).toContain('<a href="/briefings/other">relative</a>');
     expect(hostile).toContain('<a href="/briefings/hostile#money">anchor</a>');
     expect(hostile).toContain('<img src="/img/a.png" alt="pic">');
+  });
+
+  it('judges scheme-relative and ..//host links by where they resolve, never writing href="//host"', () => {
+    const page = "/briefings/x";
+    const cases: [string, string | null][] = [
+      ["..//evil.example", "https://evil.example/"],
+      ["../..//evil.example/a", "https://evil.example/a"],
+      ["//evil.example/x", "https://evil.example/x"],
+      ["/\\evil.example", "https://evil.example/"],
+      [".//x", "/briefings//x"],
+      ["../other", "/other"],
+      ["ftp://evil.example/", null],
+      ["javascript:alert(1)", null],
+      ["mailto:press@example.org", "mailto:press@example.org"],
+    ];
+    for (const [href, expected] of cases) expect(safeHref(href, page), href).toBe(expected);
+    const body = renderMarkdown("[a](..//evil.example) [b](//evil.example) ![c](..//evil.example/i.png)", page);
+    expect(body).not.toMatch(/(href|src)="\/\//);
+    expect(body).toContain('<a href="https://evil.example/">a</a>');
   });
 });
 

@@ -3,9 +3,11 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
 import { seedSubscribers } from "./support/digest.ts";
+import { compile, SEED_FILE } from "./support/fixtures.ts";
 import { TEST_WEBHOOK_SECRET } from "./support/test-secrets.ts";
-import { get } from "./support/worker.ts";
+import { ADMIN, get } from "./support/worker.ts";
 
 let ids = 0;
 
@@ -89,5 +91,58 @@ describe("events", () => {
   it("accepts events it does not act on", async () => {
     const res = await post(signed({ type: "email.opened", data: { email_id: "e_4", to: ["x@example.org"] } }));
     expect(await res.json()).toEqual({ ok: true, handled: "ignored" });
+  });
+});
+
+/** The real local D1, except that its first batch() (the one that applies an event) fails. */
+function failingOnce(db: D1Database): D1Database {
+  let failed = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "batch" && !failed) {
+        return async () => {
+          failed = true;
+          throw new Error("D1_ERROR: simulated failure");
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe("claimed and applied together", () => {
+  it("a failed apply answers 5xx and claims nothing, so the redelivery suppresses the address", async () => {
+    const [email] = await seedSubscribers({ prefix: "flaky-", count: 1 });
+    const app = createApp(compile(SEED_FILE));
+    const flakyEnv = { ...env, DB: failingOnce(env.DB) };
+    const complaint = signed({ type: "email.complained", data: { email_id: "e_9", to: [email] } }, { id: "msg_flaky" });
+    const deliver = () => app.request("/webhooks/resend", { method: "POST", ...complaint }, flakyEnv);
+
+    const first = await deliver();
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    expect(await status(email!)).toBe("confirmed");
+    expect(await env.DB.prepare("SELECT 1 FROM webhook_events WHERE id = 'msg_flaky'").first()).toBeNull();
+
+    const again = await deliver(); // Svix redelivers the same event
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ ok: true, handled: "suppressed" });
+    expect(await status(email!)).toBe("complained");
+    expect(await (await deliver()).json()).toEqual({ ok: true, handled: "duplicate" });
+  });
+
+  it("a suppression writes an event and shows in the export with its reason and time", async () => {
+    const [email] = await seedSubscribers({ prefix: "exported-", count: 1 });
+    await post(signed(bounce(email!, "Permanent")));
+    const events = await env.DB.prepare(
+      "SELECT e.event, e.detail FROM subscriber_events e JOIN subscribers s ON s.id = e.subscriber_id WHERE s.email = ?1",
+    )
+      .bind(email)
+      .all<{ event: string; detail: string }>();
+    expect(events.results.map((e) => e.event)).toEqual(["bounced"]);
+    expect(JSON.parse(events.results[0]!.detail)).toMatchObject({ via: "webhook", was: "confirmed" });
+    const csv = await (await get("/admin/subscribers.csv", { headers: ADMIN })).text();
+    const line = csv.split("\r\n").find((l) => l.startsWith(`${email},`));
+    expect(line).toMatch(/,bounced,.*,\d{4}-\d\d-\d\dT[^,]+,hard bounce: mailbox does not exist$/);
   });
 });

@@ -4,31 +4,32 @@
 import { Marked, type Tokens } from "marked";
 import { escapeHtml } from "../text/escape.ts";
 
-const SAFE_SCHEME = /^(https?:|mailto:)/i;
+const SITE = "https://site.invalid";
 
 /**
- * Resolves a link target against the briefing's page. Relative targets become root-relative
- * ("/briefings/x"), which the renderers make absolute with the base URL they serve under.
- * Returns null for anything unsafe or unparseable.
+ * Resolves a link target against the briefing's page and judges the result, not the spelling:
+ * a target that stays on the site becomes root-relative ("/briefings/x"), which the renderers make
+ * absolute with the base URL they serve under; one that leaves it — written absolute, scheme-relative
+ * ("//host"), or spelled so it only resolves off-site ("..//host", "/\host") — must end up as an
+ * absolute http(s) URL and is written out as one. Anything else (other schemes, unparseable) → null.
  */
 export function safeHref(href: string, pagePath: string): string | null {
   const trimmed = href.trim();
   if (trimmed === "") return null;
   if (trimmed.startsWith("#")) return `${pagePath}${trimmed}`;
-  if (SAFE_SCHEME.test(trimmed)) {
-    try {
-      return new URL(trimmed).href;
-    } catch {
-      return null;
-    }
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) || trimmed.startsWith("//")) return null;
+  let resolved: URL;
   try {
-    const resolved = new URL(trimmed, `https://site.invalid${pagePath}`);
-    return resolved.pathname + resolved.search + resolved.hash;
+    resolved = new URL(trimmed, `${SITE}${pagePath}`);
   } catch {
     return null;
   }
+  if (resolved.protocol === "mailto:") return resolved.href;
+  if (resolved.protocol !== "https:" && resolved.protocol !== "http:") return null;
+  if (resolved.origin !== SITE) return resolved.href;
+  const path = resolved.pathname + resolved.search + resolved.hash;
+  // A path that itself starts with "//" would read as another host once written into a page.
+  const again = new URL(path, SITE);
+  return again.origin === SITE ? path : again.href;
 }
 
 export function renderMarkdown(markdown: string, pagePath: string): string {

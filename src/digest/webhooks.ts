@@ -54,34 +54,49 @@ export function isHardBounce(event: ResendEvent): boolean {
 
 export type Handled = "duplicate" | "suppressed" | "counted" | "ignored";
 
+/**
+ * Applies one event exactly once: the claim (its svix-id in webhook_events) and every change it makes
+ * are one D1 batch, which D1 runs as one transaction. If applying fails, nothing is claimed, the error
+ * reaches the caller (5xx), and the sender's redelivery finds the event unclaimed and applies it.
+ */
 export async function handleEvent(db: D1Database, id: string, event: ResendEvent, now: string): Promise<Handled> {
-  const first = await db
-    .prepare("INSERT INTO webhook_events (id, type, received_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING")
-    .bind(id, event.type, now)
-    .run();
-  if (first.meta.changes === 0) return "duplicate";
+  const seen = () => db.prepare("SELECT 1 AS seen FROM webhook_events WHERE id = ?1").bind(id).first("seen");
+  if (await seen()) return "duplicate";
+  // A plain INSERT: a redelivery racing this one fails on the primary key and rolls its batch back.
+  const claim = db
+    .prepare("INSERT INTO webhook_events (id, type, received_at) VALUES (?1, ?2, ?3)")
+    .bind(id, event.type, now);
 
-  const suppress = async (status: "bounced" | "complained", reason: string) => {
-    const statements = addressesOf(event).map((address) =>
+  let changes: D1PreparedStatement[] = [];
+  let handled: Handled = "ignored";
+  const suppress = (status: "bounced" | "complained", reason: string) => {
+    // Pending, confirmed and unsubscribed addresses take the stronger suppression; a waiting
+    // re-subscription is dropped (its confirmation mail is what bounced or was reported).
+    const which = "email_normalized = ?1 AND status IN ('pending', 'confirmed', 'unsubscribed')";
+    changes = addressesOf(event).flatMap((address) => [
       db
         .prepare(
-          `UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppressed_reason = ?4, updated_at = ?3
-           WHERE email_normalized = ?1 AND status IN ('pending', 'confirmed')`,
+          `INSERT INTO subscriber_events (subscriber_id, event, at, detail)
+           SELECT id, ?2, ?3, json_object('via', 'webhook', 'reason', ?4, 'was', status) FROM subscribers WHERE ${which}`,
         )
         .bind(address, status, now, reason),
-    );
-    if (statements.length) await db.batch(statements);
-    return "suppressed" as const;
+      db
+        .prepare(`DELETE FROM resubscriptions WHERE subscriber_id IN (SELECT id FROM subscribers WHERE ${which})`)
+        .bind(address),
+      db
+        .prepare(
+          `UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppressed_reason = ?4, updated_at = ?3 WHERE ${which}`,
+        )
+        .bind(address, status, now, reason),
+    ]);
+    handled = "suppressed";
   };
 
   if (event.type === "email.bounced" && isHardBounce(event)) {
-    return suppress(
-      "bounced",
-      `hard bounce: ${event.data?.bounce?.message ?? event.data?.bounce?.subType ?? "permanent"}`,
-    );
-  }
-  if (event.type === "email.complained") return suppress("complained", "marked as spam");
-  if (event.type === "email.delivered") {
+    suppress("bounced", `hard bounce: ${event.data?.bounce?.message ?? event.data?.bounce?.subType ?? "permanent"}`);
+  } else if (event.type === "email.complained") {
+    suppress("complained", "marked as spam");
+  } else if (event.type === "email.delivered") {
     // The provider id finds the edition; the edition tag is a fallback for mail sent before the ledger had ids.
     const edition =
       (event.data?.email_id
@@ -92,9 +107,17 @@ export async function handleEvent(db: D1Database, id: string, event: ResendEvent
               .first<{ edition_id: string }>()
           )?.edition_id
         : undefined) ?? editionTag(event);
-    if (!edition) return "ignored";
-    await db.prepare("UPDATE editions SET delivered = delivered + 1 WHERE id = ?1").bind(edition).run();
-    return "counted";
+    if (edition) {
+      changes = [db.prepare("UPDATE editions SET delivered = delivered + 1 WHERE id = ?1").bind(edition)];
+      handled = "counted";
+    }
   }
-  return "ignored";
+  try {
+    await db.batch([claim, ...changes]);
+  } catch (e) {
+    // Lost the race to a redelivery of the same event, which applied it: a duplicate, not a failure.
+    if (await seen()) return "duplicate";
+    throw e;
+  }
+  return handled;
 }

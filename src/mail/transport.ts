@@ -1,5 +1,6 @@
 // The one small interface between the product and whoever delivers mail. Resend and the local outbox
 // implement it; which one is active is decided once, in createTransport(), from the environment.
+import { requireMailDelivery } from "../config.ts";
 import type { Bindings } from "../env.ts";
 import { OutboxTransport } from "./outbox.ts";
 import { ResendTransport } from "./resend.ts";
@@ -48,7 +49,9 @@ export interface MailTransport {
   send(batch: OutgoingMail[], idempotencyKey: string): Promise<SendOutcome>;
 }
 
+/** Resend when RESEND_API_KEY is set; the outbox only in local mode; otherwise a ConfigError, never a fallback. */
 export function createTransport(env: Bindings): MailTransport {
+  requireMailDelivery(env);
   if (env.RESEND_API_KEY) return new ResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL);
   return new OutboxTransport(env.DB);
 }

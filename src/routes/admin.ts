@@ -8,12 +8,15 @@ import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
 import { periodBefore } from "../digest/plan.ts";
+import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
+import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
+import { eraseSubscriber } from "../subscriptions/retention.ts";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -56,7 +59,7 @@ adminRoutes.post(
     if (type !== "text/csv" && type !== "text/plain") {
       return problem(c, 415, "Unsupported media type", [{ field: "Content-Type", reason: "must be text/csv" }]);
     }
-    const parsed = parseImport(await c.req.text());
+    const parsed = parseImport(await c.req.text(), tagsOf(c.get("content")));
     if (!parsed.ok) return problem(c, 400, "Invalid CSV", [{ field: "header", reason: parsed.reason }]);
     const result = await importRows(c.env.DB, parsed.rows);
     console.log(
@@ -93,6 +96,17 @@ adminRoutes.get("/subscribers.csv", (c) => {
     "Content-Type": "text/csv; charset=utf-8",
     "Content-Disposition": 'attachment; filename="subscribers.csv"',
   });
+});
+
+// Erasure on request: the person's data goes; a hashed suppression entry stays (see retention.ts).
+adminRoutes.delete("/subscribers/:email", async (c) => {
+  const address = parseAddress(c.req.param("email"));
+  if (!address.ok) return problem(c, 400, "Invalid address", [{ field: "email", reason: address.reason }]);
+  const result = await eraseSubscriber(c.env.DB, address.normalized, new Date());
+  if (!result.erased) {
+    return problem(c, 404, "No such subscriber", [{ field: "email", reason: "is not on the list" }]);
+  }
+  return c.json({ erased: true, status: result.status });
 });
 
 adminRoutes.get("/stats", async (c) => c.json(await subscriberStats(c.env.DB)));
@@ -141,5 +155,6 @@ adminRoutes.get("/digests/:edition", async (c) => {
 rejectOtherMethods(adminRoutes, "/subscribers/import", ["POST"]);
 rejectOtherMethods(adminRoutes, "/subscribers.csv", ["GET", "HEAD"]);
 rejectOtherMethods(adminRoutes, "/stats", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/subscribers/:email", ["DELETE"]);
 rejectOtherMethods(adminRoutes, "/digest/run", ["POST"]);
 rejectOtherMethods(adminRoutes, "/digests/:edition", ["GET", "HEAD"]);

@@ -4,13 +4,13 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
 import type { AppEnv } from "../app.ts";
-import { signingKey } from "../config.ts";
+import { requireMailDelivery, signingKey } from "../config.ts";
 import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
 import { afterResponse, mediaType, requestMeta } from "../http/request.ts";
-import { createTransport } from "../mail/transport.ts";
-import { parseAddress } from "../subscriptions/address.ts";
+import type { MailMessage } from "../mail/queue.ts";
+import { mailboxOf, parseAddress } from "../subscriptions/address.ts";
 import {
   checkLink,
   confirm,
@@ -20,7 +20,7 @@ import {
   savePreferences,
   unsubscribe,
 } from "../subscriptions/service.ts";
-import type { Cadence, Subscriber } from "../subscriptions/store.ts";
+import { type Cadence, findById, pendingConfirmation, type Subscriber } from "../subscriptions/store.ts";
 import type { Html } from "../web/layout.ts";
 import {
   checkInboxPage,
@@ -41,7 +41,7 @@ export function subscriptionDeps(c: Context<AppEnv>): SubscriptionDeps {
   const base = c.get("base");
   return {
     db: c.env.DB,
-    transport: createTransport(c.env),
+    mailQueue: c.env.MAIL_QUEUE as Queue<MailMessage>,
     signingKey: signingKey(c.env),
     mail: { content, base, from: c.env.MAIL_FROM || content.site.mailFrom },
   };
@@ -83,6 +83,37 @@ const SubscribeSchema = z.object(
 
 type SubscribeRequest = z.infer<typeof SubscribeSchema>;
 
+/** A form body, or null when it is not what its Content-Type says (e.g. multipart without parts). */
+async function readForm(c: Context): Promise<Record<string, string | File | (string | File)[]> | null> {
+  try {
+    return await c.req.parseBody({ all: true });
+  } catch {
+    return null;
+  }
+}
+
+const unreadableForm = (c: Context, type: string) =>
+  problem(c, 400, "Invalid request", [{ field: "body", reason: `is not valid ${type}` }]);
+
+/**
+ * Form posts only from the site itself: a browser names the page's origin in `Origin` and says
+ * `Sec-Fetch-Site: same-origin`; a form on another site (or a request that shows neither) is refused,
+ * so nobody can sign strangers up from their own pages. `Origin: null` (what browsers send under this
+ * site's `Referrer-Policy: no-referrer`) says nothing either way. Programs posting JSON send neither
+ * header and are not affected; a browser cannot post JSON across sites without CORS, which this site
+ * never grants. Returns the header at fault, or null.
+ */
+function fromOtherSite(c: Context<AppEnv>, form: boolean): string | null {
+  const origin = c.req.header("Origin");
+  const fetchSite = c.req.header("Sec-Fetch-Site");
+  const own = new Set([new URL(c.get("base")).origin, new URL(c.req.url).origin]);
+  const namedOrigin = origin !== undefined && origin !== "null" ? origin : undefined;
+  if (namedOrigin !== undefined && !own.has(namedOrigin)) return "Origin";
+  if (fetchSite !== undefined && fetchSite !== "same-origin") return "Sec-Fetch-Site";
+  if (form && namedOrigin === undefined && fetchSite === undefined) return "Origin";
+  return null;
+}
+
 /** Reads the subscribe body as JSON or a form, or says why it can't. */
 async function readSubscribeBody(c: Context): Promise<{ json: boolean; data: unknown } | { error: Response }> {
   const type = mediaType(c);
@@ -94,7 +125,8 @@ async function readSubscribeBody(c: Context): Promise<{ json: boolean; data: unk
     }
   }
   if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
-    const form = await c.req.parseBody({ all: true });
+    const form = await readForm(c);
+    if (!form) return { error: unreadableForm(c, type) };
     const tags = form.tags === undefined ? undefined : [form.tags].flat().filter((t) => t !== "");
     const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
     return {
@@ -140,6 +172,19 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
   const meta = requestMeta(c);
   const body = await readSubscribeBody(c);
   if ("error" in body) return body.error;
+  const foreign = fromOtherSite(c, !body.json);
+  if (foreign) {
+    const reason = "the subscribe form can only be sent from this site's own pages";
+    if (body.json) return problem(c, 403, "Forbidden", [{ field: foreign, reason }]);
+    const state = {
+      email: "",
+      cadence: "daily" as const,
+      error: "This form can only be sent from this site's own pages.",
+    };
+    return htmlPage(c, subscribeErrorPage(ctx(c), state), 403);
+  }
+  // Fail closed before anything is recorded: no provider outside local mode → 503.
+  requireMailDelivery(c.env);
   const tooMany = (json: boolean) =>
     json
       ? problem(c, 429, "Too many tries", [{ field: "email", reason: "too many subscribe requests; wait a minute" }])
@@ -163,7 +208,8 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
     };
     return htmlPage(c, subscribeErrorPage(ctx(c), state), 400);
   }
-  if (!(await c.env.SUBSCRIBE_BY_ADDRESS.limit({ key: checked.normalized })).success) {
+  // Per mailbox: "+tag" and capitalisation variants of one inbox share the limit.
+  if (!(await c.env.SUBSCRIBE_BY_ADDRESS.limit({ key: mailboxOf(checked.normalized) })).success) {
     const res = await tooMany(body.json);
     res.headers.set("Retry-After", "60");
     return res;
@@ -196,23 +242,26 @@ subscriptionRoutes.get("/confirm/:token", async (c) => {
   const link = await checkLink(deps, c.req.param("token"), "confirm");
   if (!link.ok) return linkProblem(c, link.problem);
   const { subscriber, nonce } = link;
-  if (subscriber.confirm_nonce !== nonce || (subscriber.status !== "pending" && subscriber.status !== "confirmed")) {
-    return linkProblem(c, "stale");
-  }
-  if (subscriber.status === "confirmed") {
+  if (subscriber.status === "confirmed" && subscriber.confirm_nonce === nonce) {
     return htmlPage(c, confirmedPage(ctx(c), subscriber.email, await linkFor(deps, "preferences", subscriber)));
   }
+  // A pending sign-up, or a re-subscription waiting for this link.
+  const target = await pendingConfirmation(deps.db, subscriber, nonce);
+  if (!target) return linkProblem(c, "stale");
   // Only a page with a button: link scanners that follow GETs must not confirm anyone.
-  return htmlPage(c, confirmPage(ctx(c), subscriber.email, `/confirm/${c.req.param("token")}`));
+  return htmlPage(c, confirmPage(ctx(c), target.email, `/confirm/${c.req.param("token")}`));
 });
 
 subscriptionRoutes.post("/confirm/:token", async (c) => {
   const deps = subscriptionDeps(c);
   const link = await checkLink(deps, c.req.param("token"), "confirm");
   if (!link.ok) return linkProblem(c, link.problem);
+  // Confirming sends the welcome mail: without a provider outside local mode, 503 and no change.
+  requireMailDelivery(c.env);
   const result = await confirm(deps, link.subscriber, link.nonce, requestMeta(c));
   if (result === "stale") return linkProblem(c, "stale");
-  return htmlPage(c, confirmedPage(ctx(c), link.subscriber.email, await linkFor(deps, "preferences", link.subscriber)));
+  const subscriber = (await findById(deps.db, link.subscriber.id)) ?? link.subscriber;
+  return htmlPage(c, confirmedPage(ctx(c), subscriber.email, await linkFor(deps, "preferences", subscriber)));
 });
 
 subscriptionRoutes.get("/unsubscribe/:token", async (c) => {
@@ -267,10 +316,8 @@ subscriptionRoutes.post("/preferences/:token", tooLarge, async (c) => {
   if (state.status !== "confirmed" && state.status !== "pending")
     return htmlPage(c, preferencesPage(ctx(c), state), 409);
   const type = mediaType(c);
-  const form =
-    type === "application/x-www-form-urlencoded" || type === "multipart/form-data"
-      ? await c.req.parseBody({ all: true })
-      : {};
+  const form = type === "application/x-www-form-urlencoded" || type === "multipart/form-data" ? await readForm(c) : {};
+  if (!form) return htmlPage(c, preferencesPage(ctx(c), { ...state, error: `The form was not valid ${type}.` }), 400);
   const parsed = PreferencesSchema.safeParse({
     cadence: Array.isArray(form.cadence) ? form.cadence[0] : form.cadence,
     topics: form.topics === undefined ? [] : [form.topics].flat(),

@@ -28,12 +28,25 @@ webhookRoutes.post(
       console.log(JSON.stringify({ event: "webhook-rejected", reason: verified.reason }));
       return problem(c, 401, "Invalid signature", [{ field: "svix-signature", reason: verified.reason }]);
     }
-    const handled = await handleEvent(
-      c.env.DB,
-      c.req.header("svix-id") as string,
-      verified.event,
-      new Date().toISOString(),
-    );
+    let handled: Awaited<ReturnType<typeof handleEvent>>;
+    try {
+      handled = await handleEvent(
+        c.env.DB,
+        c.req.header("svix-id") as string,
+        verified.event,
+        new Date().toISOString(),
+      );
+    } catch (e) {
+      // Not applied and not claimed: a 5xx makes the sender deliver it again.
+      console.error(
+        JSON.stringify({
+          event: "webhook-failed",
+          type: verified.event.type,
+          message: e instanceof Error ? e.message : String(e),
+        }),
+      );
+      return problem(c, 503, "Event not applied; deliver it again");
+    }
     console.log(JSON.stringify({ event: "webhook", type: verified.event.type, handled }));
     return c.json({ ok: true, handled });
   },

@@ -38,3 +38,26 @@ export function parseAddress(input: string): AddressResult {
   const email = `${local}@${ascii}`;
   return { ok: true, email, normalized: email.toLowerCase() };
 }
+
+/**
+ * The mailbox an address delivers to, for limits against mail bombing: the local part without a
+ * `+suffix` (sub-addresses reach the same inbox) and the domain case-folded. The local part is
+ * folded too, as everywhere else in the store (one subscription per address whatever its case).
+ */
+export function mailboxOf(normalized: string): string {
+  const at = normalized.lastIndexOf("@");
+  const local = normalized.slice(0, at);
+  const plus = local.indexOf("+");
+  return `${(plus > 0 ? local.slice(0, plus) : local).toLowerCase()}@${normalized.slice(at + 1).toLowerCase()}`;
+}
+
+/** SHA-256 hex of a text: how erased addresses and mailbox counters are stored, never in clear. */
+export async function sha256Hex(text: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The value an erased subscriber's email and email_normalized hold: a hash of the normalized address. */
+export async function erasedKey(normalized: string): Promise<string> {
+  return `erased:${await sha256Hex(normalized)}`;
+}

@@ -1,7 +1,7 @@
 // The admin CSV import, in two steps: parseImport() reads and checks every row (pure), then
 // importRows() writes the valid ones in chunks. Bad rows are reported by line and never stop the rest.
 import Papa from "papaparse";
-import { parseAddress } from "./address.ts";
+import { erasedKey, parseAddress } from "./address.ts";
 import { type Cadence, CONSENT_TEXT_VERSION } from "./store.ts";
 import { newNonce } from "./tokens.ts";
 
@@ -9,8 +9,10 @@ export interface ImportRow {
   line: number;
   email: string;
   normalized: string;
-  cadence: Cadence;
-  topics: string[];
+  /** Absent (no column, or an empty cell): an existing subscriber keeps theirs; a new one gets daily. */
+  cadence?: Cadence;
+  /** Absent: an existing subscriber keeps theirs; a new one gets every topic ([]). */
+  topics?: string[];
 }
 
 export interface LineProblem {
@@ -23,14 +25,20 @@ export type ParsedImport = { ok: true; rows: ImportRow[]; invalid: LineProblem[]
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** One row → an import row, or the reason it is invalid. */
-function checkRow(record: Record<string, string>, line: number, firstLine: Map<string, number>): ImportRow | string {
+function checkRow(
+  record: Record<string, string>,
+  line: number,
+  firstLine: Map<string, number>,
+  knownTags: ReadonlySet<string>,
+): ImportRow | string {
   const address = parseAddress(record.email ?? "");
   if (!address.ok) return `email ${address.reason}`;
-  const cadence = (record.cadence ?? "").trim().toLowerCase() || "daily";
-  if (cadence !== "daily" && cadence !== "weekly") return 'cadence must be "daily" or "weekly"';
+  const cadence = (record.cadence ?? "").trim().toLowerCase();
+  if (cadence !== "" && cadence !== "daily" && cadence !== "weekly") return 'cadence must be "daily" or "weekly"';
+  const cell = (record.tags ?? "").trim();
   const topics = [
     ...new Set(
-      (record.tags ?? "")
+      cell
         .split(";")
         .map((t) => t.trim().toLowerCase())
         .filter(Boolean),
@@ -38,14 +46,26 @@ function checkRow(record: Record<string, string>, line: number, firstLine: Map<s
   ];
   const badTopic = topics.find((t) => !SLUG.test(t));
   if (badTopic) return `tags: "${badTopic}" is not a topic slug`;
+  // A topic no briefing uses would never match an edition: the subscriber would silently get nothing.
+  const unknownTopic = topics.find((t) => !knownTags.has(t));
+  if (unknownTopic) return `tags: "${unknownTopic}" is not a topic of this site`;
   const seen = firstLine.get(address.normalized);
   if (seen) return `duplicate of line ${seen}`;
   firstLine.set(address.normalized, line);
-  return { line, email: address.email, normalized: address.normalized, cadence, topics: topics.sort() };
+  return {
+    line,
+    email: address.email,
+    normalized: address.normalized,
+    ...(cadence ? { cadence: cadence as Cadence } : {}),
+    ...(cell ? { topics: topics.sort() } : {}),
+  };
 }
 
-/** Header `email,cadence,tags` (cadence and tags may be absent or empty; tags are `;`-separated). */
-export function parseImport(csv: string): ParsedImport {
+/**
+ * Header `email,cadence,tags` (cadence and tags may be absent or empty; tags are `;`-separated and must
+ * be topics of this site). An absent column or an empty cell leaves an existing subscriber's value as it is.
+ */
+export function parseImport(csv: string, knownTags: readonly string[]): ParsedImport {
   const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
     header: true,
     skipEmptyLines: "greedy",
@@ -62,10 +82,13 @@ export function parseImport(csv: string): ParsedImport {
   const rows: ImportRow[] = [];
   const invalid: LineProblem[] = [];
   const firstLine = new Map<string, number>();
+  const tags = new Set(knownTags);
   parsed.data.forEach((record, index) => {
     // Line 1 is the header. (A quoted field spanning lines would shift later numbers; addresses have none.)
     const line = index + 2;
-    const checked = broken.has(index) ? `unreadable row: ${broken.get(index)}` : checkRow(record, line, firstLine);
+    const checked = broken.has(index)
+      ? `unreadable row: ${broken.get(index)}`
+      : checkRow(record, line, firstLine, tags);
     if (typeof checked === "string") invalid.push({ line, reason: checked });
     else rows.push(checked);
   });
@@ -76,81 +99,180 @@ export interface ImportResult {
   added: number;
   updated: number;
   invalid: LineProblem[];
-  /** Addresses that left (unsubscribed, bounced, complained): an import never signs them up again. */
+  /** Rows left alone: addresses that are suppressed, erased, or pending their own confirmation. */
   skipped: LineProblem[];
 }
 
-// D1 allows 100 bound parameters per statement: 2 shared + 5 per row.
-const ROWS_PER_STATEMENT = 19;
+// D1 allows 100 bound parameters per statement.
+const LOOKUP_PER_STATEMENT = 99;
+const ROWS_PER_INSERT = 19; // 2 shared + 5 per row
+const ROWS_PER_UPDATE = 33; // 1 shared + 3 per row
 const STATEMENTS_PER_BATCH = 50;
 
+const SKIP_REASONS: Record<string, string> = {
+  pending: "pending confirmation from the subscribe form: only the reader can confirm it",
+  unsubscribed: "suppressed (unsubscribed): an import never subscribes someone who left",
+  bounced: "suppressed (bounced): an import never subscribes someone who left",
+  complained: "suppressed (complained): an import never subscribes someone who left",
+  erased: "erased on request: suppressed, an import never subscribes them again",
+  race: "changed while importing: import this line again",
+};
+
+function chunked<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function runBatched<T>(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+  const results: D1Result<T>[] = [];
+  for (const part of chunked(statements, STATEMENTS_PER_BATCH)) results.push(...(await db.batch<T>(part)));
+  return results;
+}
+
+/** Status of each address already known: by its normalized form, or as an erased (hashed) entry. */
+async function existingStatus(db: D1Database, rows: ImportRow[]): Promise<Map<string, string>> {
+  const known = new Map<string, string>();
+  const lookups = chunked(rows, LOOKUP_PER_STATEMENT).map((part) =>
+    db
+      .prepare(
+        `SELECT email_normalized, status FROM subscribers WHERE email_normalized IN (${part.map((_, i) => `?${i + 1}`).join(", ")})`,
+      )
+      .bind(...part.map((r) => r.normalized)),
+  );
+  for (const r of await runBatched<{ email_normalized: string; status: string }>(db, lookups)) {
+    for (const { email_normalized, status } of r.results) known.set(email_normalized, status);
+  }
+  // Hashing every address is only worth it when someone was ever erased.
+  if (!(await db.prepare("SELECT 1 AS any FROM subscribers WHERE erased_at IS NOT NULL LIMIT 1").first("any"))) {
+    return known;
+  }
+  const unknown = rows.filter((r) => !known.has(r.normalized));
+  const keys = new Map<string, string>();
+  for (const r of unknown) keys.set(await erasedKey(r.normalized), r.normalized);
+  const erased = chunked([...keys.keys()], LOOKUP_PER_STATEMENT).map((part) =>
+    db
+      .prepare(
+        `SELECT email_normalized FROM subscribers WHERE email_normalized IN (${part.map((_, i) => `?${i + 1}`).join(", ")})`,
+      )
+      .bind(...part),
+  );
+  for (const r of await runBatched<{ email_normalized: string }>(db, erased)) {
+    for (const { email_normalized } of r.results) known.set(keys.get(email_normalized) as string, "erased");
+  }
+  return known;
+}
+
 /**
- * Upserts the rows as confirmed subscribers with consent source "import". Existing pending or confirmed
- * subscribers are updated (cadence, topics; pending ones become confirmed); those who left are skipped.
+ * Writes the rows. New addresses become confirmed subscribers with a consent record of their own
+ * (source "import", this time). Confirmed subscribers get only the columns the file has. Everyone else
+ * is skipped with the reason: suppressed and erased addresses are never signed up by an import, and a
+ * sign-up pending from the form waits for its reader's own confirmation, its consent record untouched.
+ * Each row added or updated writes an event.
  */
 export async function importRows(
   db: D1Database,
   rows: ImportRow[],
   now = new Date(),
 ): Promise<Omit<ImportResult, "invalid">> {
-  // A marker unique to this import: rows whose created_at equals it were inserted by it.
   const stamp = now.toISOString();
-  const statements: D1PreparedStatement[] = [];
-  const chunks: ImportRow[][] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) chunks.push(rows.slice(i, i + ROWS_PER_STATEMENT));
-  for (const chunk of chunks) {
+  const known = await existingStatus(db, rows);
+  const skipped: LineProblem[] = [];
+  const fresh: ImportRow[] = [];
+  const confirmed: ImportRow[] = [];
+  for (const r of rows) {
+    const status = known.get(r.normalized);
+    if (status === undefined) fresh.push(r);
+    else if (status === "confirmed") confirmed.push(r);
+    else skipped.push({ line: r.line, reason: SKIP_REASONS[status] ?? SKIP_REASONS.race! });
+  }
+
+  const inserts = chunked(fresh, ROWS_PER_INSERT).flatMap((chunk) => {
     const values = chunk
       .map((_, i) => {
         const p = 3 + i * 5;
         return `(?${p}, ?${p + 1}, 'confirmed', ?${p + 2}, ?${p + 3}, ?${p + 4}, ?1, ?1, ?1, 'import', ?2, ?1)`;
       })
       .join(", ");
-    statements.push(
+    const addresses = chunk.map((_, i) => `?${i + 2}`).join(", ");
+    return [
       db
         .prepare(
           `INSERT INTO subscribers (email, email_normalized, status, cadence, topics, confirm_nonce, created_at, updated_at,
              consent_at, consent_source, consent_text_version, confirmed_at)
            VALUES ${values}
-           ON CONFLICT (email_normalized) DO UPDATE SET
-             cadence = excluded.cadence,
-             topics = excluded.topics,
-             updated_at = excluded.updated_at,
-             -- A pending address confirmed by the publisher's import takes the import as its consent.
-             consent_at = CASE WHEN status = 'pending' THEN excluded.consent_at ELSE consent_at END,
-             consent_source = CASE WHEN status = 'pending' THEN 'import' ELSE consent_source END,
-             consent_text_version = CASE WHEN status = 'pending' THEN excluded.consent_text_version ELSE consent_text_version END,
-             confirmed_at = COALESCE(confirmed_at, excluded.confirmed_at),
-             status = 'confirmed'
-           WHERE status IN ('pending', 'confirmed')
-           RETURNING email_normalized, created_at = ?1 AS added`,
+           ON CONFLICT (email_normalized) DO NOTHING
+           RETURNING email_normalized`,
         )
         .bind(
           stamp,
           CONSENT_TEXT_VERSION,
-          ...chunk.flatMap((r) => [r.email, r.normalized, r.cadence, JSON.stringify(r.topics), newNonce()]),
+          ...chunk.flatMap((r) => [
+            r.email,
+            r.normalized,
+            r.cadence ?? "daily",
+            JSON.stringify(r.topics ?? []),
+            newNonce(),
+          ]),
         ),
-    );
-  }
+      db
+        .prepare(
+          `INSERT INTO subscriber_events (subscriber_id, event, at, detail)
+           SELECT id, 'imported', ?1, json_object('cadence', cadence, 'topics', json(topics)) FROM subscribers
+           WHERE email_normalized IN (${addresses}) AND created_at = ?1 AND consent_source = 'import'`,
+        )
+        .bind(stamp, ...chunk.map((r) => r.normalized)),
+    ];
+  });
   let added = 0;
-  let updated = 0;
   const written = new Set<string>();
-  for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
-    const results = await db.batch<{ email_normalized: string; added: number }>(
-      statements.slice(i, i + STATEMENTS_PER_BATCH),
-    );
-    for (const r of results) {
-      for (const row of r.results) {
-        written.add(row.email_normalized);
-        if (row.added) added++;
-        else updated++;
-      }
+  for (const r of await runBatched<{ email_normalized: string }>(db, inserts)) {
+    for (const row of r.results) {
+      written.add(row.email_normalized);
+      added++;
     }
   }
-  const skipped = rows
-    .filter((r) => !written.has(r.normalized))
-    .map((r) => ({
-      line: r.line,
-      reason: "left the list earlier (unsubscribed, bounced or complained); not re-subscribed",
-    }));
+  for (const r of fresh) if (!written.has(r.normalized)) skipped.push({ line: r.line, reason: SKIP_REASONS.race! });
+
+  // Only what the file says: a column that is absent (NULL here) stays as the subscriber set it.
+  // Set-based, a chunk of rows per statement: the event rows first, while the rows still match.
+  const updates = chunked(confirmed, ROWS_PER_UPDATE).flatMap((chunk) => {
+    const values = chunk.map((_, i) => `(?${2 + i * 3}, ?${3 + i * 3}, ?${4 + i * 3})`).join(", ");
+    const params = [
+      stamp,
+      ...chunk.flatMap((r) => [r.normalized, r.cadence ?? null, r.topics ? JSON.stringify(r.topics) : null]),
+    ];
+    const file = `WITH file (address, cadence, topics) AS (VALUES ${values})`;
+    return [
+      db
+        .prepare(
+          `${file} INSERT INTO subscriber_events (subscriber_id, event, at, detail)
+           SELECT s.id, 'import-updated', ?1, json_object('cadence', file.cadence, 'topics', json(file.topics))
+           -- CROSS JOIN keeps the file as the outer loop: one index lookup per row, never a scan of the list.
+           FROM file CROSS JOIN subscribers s ON s.email_normalized = file.address WHERE s.status = 'confirmed'`,
+        )
+        .bind(...params),
+      db
+        .prepare(
+          `${file} UPDATE subscribers SET
+             cadence = COALESCE(file.cadence, subscribers.cadence),
+             topics = COALESCE(file.topics, subscribers.topics),
+             updated_at = ?1
+           FROM file WHERE file.address = subscribers.email_normalized AND subscribers.status = 'confirmed'
+           RETURNING subscribers.email_normalized`,
+        )
+        .bind(...params),
+    ];
+  });
+  const touched = new Set<string>();
+  for (const r of await runBatched<{ email_normalized?: string }>(db, updates)) {
+    for (const row of r.results) if (row.email_normalized) touched.add(row.email_normalized);
+  }
+  let updated = 0;
+  for (const r of confirmed) {
+    if (touched.has(r.normalized)) updated++;
+    else skipped.push({ line: r.line, reason: SKIP_REASONS.race! });
+  }
+  skipped.sort((a, b) => a.line - b.line);
   return { added, updated, skipped };
 }

@@ -36,13 +36,16 @@ export interface ExportRow {
   consent_source: string;
   confirmed_at: string | null;
   unsubscribed_at: string | null;
+  suppressed_at: string | null;
+  suppressed_reason: string | null;
 }
 
 /** One page of the export, by id after `afterId` (keyset pagination: no OFFSET scans). */
 export async function exportPage(db: D1Database, afterId: number, limit: number): Promise<ExportRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, email, cadence, topics, status, created_at, consent_at, consent_source, confirmed_at, unsubscribed_at
+      `SELECT id, email, cadence, topics, status, created_at, consent_at, consent_source, confirmed_at, unsubscribed_at,
+         suppressed_at, suppressed_reason
        FROM subscribers WHERE id > ?1 ORDER BY id LIMIT ?2`,
     )
     .bind(afterId, limit)
@@ -57,7 +60,7 @@ export function csvField(value: string): string {
 }
 
 export const EXPORT_HEADER =
-  "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at";
+  "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason";
 
 export function exportLine(r: ExportRow): string {
   const tags = (JSON.parse(r.topics) as string[]).join(";");
@@ -71,6 +74,8 @@ export function exportLine(r: ExportRow): string {
     r.consent_source,
     r.confirmed_at ?? "",
     r.unsubscribed_at ?? "",
+    r.suppressed_at ?? "",
+    r.suppressed_reason ?? "",
   ]
     .map(csvField)
     .join(",");

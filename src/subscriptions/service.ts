@@ -1,13 +1,14 @@
 // The subscription flows — subscribe, confirm, unsubscribe, preferences — on top of the store, the
 // signed links and the mail transport. Routes call these; nothing here knows about HTTP.
 import { confirmationMail, type MailContext, welcomeMail } from "../mail/messages.ts";
-import type { MailTransport } from "../mail/transport.ts";
+import { enqueueMail, type MailMessage } from "../mail/queue.ts";
+import { mailboxOf, sha256Hex } from "./address.ts";
 import {
   type Cadence,
-  type ConsentSource,
-  claimConfirmationSend,
+  claimConfirmationMail,
   confirmSubscriber,
   findById,
+  markConfirmationSent,
   type RequestMeta,
   recordSubscribeRequest,
   type Subscriber,
@@ -16,12 +17,15 @@ import {
 } from "./store.ts";
 import { CONFIRM_TTL_SECONDS, newNonce, signToken, type TokenPurpose, verifyToken } from "./tokens.ts";
 
-/** At most one confirmation mail per address in this window, however often the form is sent. */
-export const CONFIRMATION_COOLDOWN_SECONDS = 5 * 60;
+/** Against mail bombing, per mailbox (the address without +suffix): one mail per 5 minutes, 3 a day. */
+export const CONFIRMATION_LIMITS = { cooldownSeconds: 5 * 60, perDay: 3 };
+/** A complained address asked to subscribe again gets at most one confirmation mail in this window. */
+export const COMPLAINED_CONFIRMATION_INTERVAL_SECONDS = 30 * 24 * 60 * 60;
 
 export interface SubscriptionDeps {
   db: D1Database;
-  transport: MailTransport;
+  /** Confirmation and welcome mails go out through this queue (src/mail/queue.ts). */
+  mailQueue: Queue<MailMessage>;
   signingKey: string;
   mail: MailContext;
   now?: () => Date;
@@ -45,43 +49,49 @@ export interface SubscribeInput {
   normalized: string;
   cadence: Cadence;
   topics: string[];
-  source: ConsentSource;
+  source: "form" | "api";
   meta: RequestMeta;
 }
 
 /**
- * Records the request and, for a pending subscription, sends the confirmation mail. Known, confirmed
- * addresses get nothing; callers must answer the same either way (and do this after answering, so
- * timing tells nothing either).
+ * Records the request and queues a confirmation mail when one is due. Confirmed addresses get nothing;
+ * a hard-bounced one never gets a mail from a form; a complained one at most one per 30 days; and every
+ * mailbox at most one per cooldown and three a day. Callers answer the same whatever happens here (and
+ * run it after answering, so timing tells nothing either).
  */
 export async function requestSubscription(deps: SubscriptionDeps, input: SubscribeInput): Promise<void> {
   const at = now(deps);
-  const subscriber = await recordSubscribeRequest(deps.db, { ...input, nonce: newNonce(), now: at.toISOString() });
-  if (subscriber.status !== "pending") return;
-  if (!(await claimConfirmationSend(deps.db, subscriber.id, at, CONFIRMATION_COOLDOWN_SECONDS))) return;
+  const record = await recordSubscribeRequest(deps.db, { ...input, nonce: newNonce(), now: at.toISOString() });
+  if (record.kind === "confirmed") return;
+  const { subscriber, email, nonce } = record;
+  if (record.kind === "resubscribe") {
+    if (subscriber.status === "bounced") return;
+    const last = subscriber.confirmation_sent_at ? Date.parse(subscriber.confirmation_sent_at) : 0;
+    if (subscriber.status === "complained" && at.getTime() - last < COMPLAINED_CONFIRMATION_INTERVAL_SECONDS * 1000)
+      return;
+  }
+  const mailbox = await sha256Hex(mailboxOf(input.normalized));
+  if (!(await claimConfirmationMail(deps.db, mailbox, at, CONFIRMATION_LIMITS))) return;
+  await markConfirmationSent(deps.db, subscriber.id, at.toISOString());
+  const cadence = record.kind === "pending" ? subscriber.cadence : input.cadence;
   const mail = await confirmationMail(
     deps.mail,
-    subscriber.email,
-    await linkFor(deps, "confirm", subscriber),
-    subscriber.cadence,
+    email,
+    await linkFor(deps, "confirm", { id: subscriber.id, confirm_nonce: nonce }),
+    cadence,
   );
-  const outcome = await deps.transport.send(
-    [mail],
-    `confirm-${subscriber.id}-${subscriber.confirm_nonce}-${at.getTime()}`,
+  await enqueueMail(
+    deps.db,
+    deps.mailQueue,
+    {
+      kind: "confirmation",
+      key: `confirm-${subscriber.id}-${nonce}-${at.getTime()}`,
+      subscriberId: subscriber.id,
+      nonce,
+      mail,
+    },
+    at,
   );
-  if (!outcome.ok) {
-    // Let the reader try again at once instead of waiting out the cooldown for a mail that never left.
-    await deps.db.prepare("UPDATE subscribers SET confirmation_sent_at = NULL WHERE id = ?1").bind(subscriber.id).run();
-    console.error(
-      JSON.stringify({
-        event: "mail-failed",
-        kind: "confirmation",
-        subscriber: subscriber.id,
-        outcome: outcome.kind,
-        message: outcome.message,
-      }),
-    );
-  }
 }
 
 export type LinkCheck =
@@ -97,27 +107,24 @@ export async function checkLink(deps: SubscriptionDeps, token: string, purpose: 
   return { ok: true, subscriber, nonce: check.claims.nonce };
 }
 
-/** Confirms and sends the welcome mail the first time; a repeated press changes nothing. */
+/** Confirms and queues the welcome mail the first time; a repeated press changes nothing. */
 export async function confirm(deps: SubscriptionDeps, subscriber: Subscriber, nonce: string, meta: RequestMeta) {
-  const result = await confirmSubscriber(deps.db, subscriber.id, nonce, meta, now(deps).toISOString());
+  const at = now(deps);
+  const result = await confirmSubscriber(deps.db, subscriber.id, nonce, meta, at.toISOString());
   if (result === "confirmed") {
+    // Read again: a re-subscription brings its own address and choices.
+    const confirmed = (await findById(deps.db, subscriber.id)) as Subscriber;
     const links = {
-      unsubscribeUrl: await linkFor(deps, "unsubscribe", subscriber),
-      preferencesUrl: await linkFor(deps, "preferences", subscriber),
+      unsubscribeUrl: await linkFor(deps, "unsubscribe", confirmed),
+      preferencesUrl: await linkFor(deps, "preferences", confirmed),
     };
-    const mail = await welcomeMail(deps.mail, subscriber.email, links, subscriber.cadence, subscriber.topics);
-    const outcome = await deps.transport.send([mail], `welcome-${subscriber.id}-${nonce}`);
-    if (!outcome.ok) {
-      console.error(
-        JSON.stringify({
-          event: "mail-failed",
-          kind: "welcome",
-          subscriber: subscriber.id,
-          outcome: outcome.kind,
-          message: outcome.message,
-        }),
-      );
-    }
+    const mail = await welcomeMail(deps.mail, confirmed.email, links, confirmed.cadence, confirmed.topics);
+    await enqueueMail(
+      deps.db,
+      deps.mailQueue,
+      { kind: "welcome", key: `welcome-${confirmed.id}-${nonce}`, subscriberId: confirmed.id, nonce, mail },
+      at,
+    );
   }
   return result;
 }

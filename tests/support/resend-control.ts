@@ -11,7 +11,7 @@ export async function mockReset(): Promise<void> {
   await fetch(url("reset"), { method: "POST" });
 }
 
-export async function mockFaults(faults: Record<string, number>): Promise<void> {
+export async function mockFaults(faults: Record<string, number | string>): Promise<void> {
   await fetch(url("faults"), { method: "POST", body: JSON.stringify(faults) });
 }
 

@@ -18,6 +18,11 @@ export interface Faults {
   /** Extra delay ms for a fraction `slowFraction` of requests. */
   slowMs?: number;
   slowFraction?: number;
+  /**
+   * An outage for some recipients only: a request with any recipient address containing this text
+   * answers 500 without doing the work, so one test's outage leaves other senders alone.
+   */
+  outageFor?: string;
   /** Deterministic seed for the fault dice (use a small seeded PRNG like mulberry32 so runs are repeatable). */
   seed?: number;
 }
@@ -392,6 +397,10 @@ export async function startResendMock(options: MockOptions & { port?: number } =
       size = path === "/emails" ? 1 : Array.isArray(body) ? body.length : 0;
       const permissive = path === "/emails/batch" && header(req, "x-batch-validation") === "permissive";
       const parsed = parseBody(path, body, permissive);
+      const outage = faults.outageFor;
+      if (outage && parsed.emails.some((e) => e.to.some((to) => to.includes(outage)))) {
+        throw new ApiError(500, "internal_server_error", "An unexpected error occurred. Please try again later.");
+      }
 
       let hash: string | undefined;
       if (idempotencyKey !== undefined) {

@@ -1,0 +1,192 @@
+// Confirmation and welcome mails go through the briefwire-mail queue, so a provider outage delays them
+// instead of losing them. Each mail is rendered once, when it is queued, and travels whole in the
+// message: every retry sends the same bytes under the same idempotency key, which Resend then
+// delivers once. mail_log holds one row per key, so a redelivered message is never sent twice and a
+// mail given up (refused, or dead-lettered after the retries) stays on record.
+import type { Bindings } from "../env.ts";
+import { event } from "../subscriptions/store.ts";
+import { createTransport, type MailTransport, type OutgoingMail } from "./transport.ts";
+
+export const MAIL_QUEUE = "briefwire-mail";
+export const MAIL_DEAD_LETTER_QUEUE = "briefwire-mail-dlq";
+
+export interface MailMessage {
+  kind: "confirmation" | "welcome";
+  /** The provider's Idempotency-Key and the mail_log row. */
+  key: string;
+  subscriberId: number;
+  /** The subscription attempt the mail belongs to: a mail for an attempt that ended is dropped. */
+  nonce: string;
+  mail: OutgoingMail;
+}
+
+/** Records the mail as queued and queues it; the same key twice queues it once. */
+export async function enqueueMail(db: D1Database, queue: Queue<MailMessage>, message: MailMessage, now: Date) {
+  const at = now.toISOString();
+  const logged = await db
+    .prepare(
+      `INSERT INTO mail_log (idempotency_key, kind, subscriber_id, status, created_at, updated_at)
+       VALUES (?1, ?2, ?3, 'queued', ?4, ?4) ON CONFLICT (idempotency_key) DO NOTHING`,
+    )
+    .bind(message.key, message.kind, message.subscriberId, at)
+    .run();
+  if (logged.meta.changes === 0) return;
+  await queue.send(message, { contentType: "json" });
+}
+
+/**
+ * Retry delay after `attempt` failed tries: doubling from the base (MAIL_BACKOFF_SECONDS, default 30),
+ * capped at 800 s, so the queue's 100 retries cover about 22 hours of outage — inside the 24 hours
+ * Resend keeps an idempotency key.
+ */
+export function mailBackoffSeconds(env: Pick<Bindings, "MAIL_BACKOFF_SECONDS">, attempt: number): number {
+  const base = Number(env.MAIL_BACKOFF_SECONDS ?? 30);
+  return Math.min(base * 2 ** Math.min(Math.max(attempt - 1, 0), 16), 800);
+}
+
+/** Is the mail still wanted: the attempt it confirms is open, or the subscription it welcomes still stands? */
+async function stillWanted(db: D1Database, m: MailMessage): Promise<boolean> {
+  const sql =
+    m.kind === "welcome"
+      ? "SELECT 1 AS ok FROM subscribers WHERE id = ?1 AND status = 'confirmed' AND confirm_nonce = ?2"
+      : `SELECT 1 AS ok FROM subscribers s WHERE s.id = ?1 AND ((s.status = 'pending' AND s.confirm_nonce = ?2)
+           OR EXISTS (SELECT 1 FROM resubscriptions r WHERE r.subscriber_id = s.id AND r.nonce = ?2))`;
+  return (await db.prepare(sql).bind(m.subscriberId, m.nonce).first("ok")) === 1;
+}
+
+const setLog = (
+  db: D1Database,
+  key: string,
+  status: string,
+  at: string,
+  extra: { provider?: string; error?: string },
+) =>
+  db
+    .prepare(
+      `UPDATE mail_log SET status = ?2, updated_at = ?3, provider_id = COALESCE(?4, provider_id),
+         last_error = COALESCE(?5, last_error) WHERE idempotency_key = ?1`,
+    )
+    .bind(key, status, at, extra.provider ?? null, extra.error ?? null);
+
+type Delivery = { done: true } | { done: false; retryAfterSeconds: number };
+
+/** One attempt at one mail. */
+export async function deliverMail(
+  env: Pick<Bindings, "DB" | "MAIL_BACKOFF_SECONDS">,
+  transport: MailTransport,
+  m: MailMessage,
+  attempt: number,
+  now: Date,
+): Promise<Delivery> {
+  const db = env.DB;
+  const at = now.toISOString();
+  const status = await db.prepare("SELECT status FROM mail_log WHERE idempotency_key = ?1").bind(m.key).first("status");
+  if (status !== null && status !== "queued") return { done: true }; // a redelivered message: already settled
+  if (!(await stillWanted(db, m))) {
+    await setLog(db, m.key, "dropped", at, { error: "no longer wanted (confirmed, left or erased meanwhile)" }).run();
+    return { done: true };
+  }
+  await db
+    .prepare("UPDATE mail_log SET attempts = attempts + 1, updated_at = ?2 WHERE idempotency_key = ?1")
+    .bind(m.key, at)
+    .run();
+  const outcome = await transport.send([m.mail], m.key);
+  const log = { event: "mail", kind: m.kind, subscriber: m.subscriberId, key: m.key, attempt };
+  if (outcome.ok) {
+    await setLog(db, m.key, "sent", at, { ...(outcome.ids[0] ? { provider: outcome.ids[0] } : {}) }).run();
+    console.log(JSON.stringify({ ...log, outcome: "sent" }));
+    return { done: true };
+  }
+  if (outcome.retry) {
+    await setLog(db, m.key, "queued", at, { error: outcome.message }).run();
+    console.log(JSON.stringify({ ...log, outcome: "retry", problem: outcome.kind, message: outcome.message }));
+    // A rate limit or a request still in flight: wait as the provider says. Trouble: back off.
+    const wait =
+      outcome.kind === "unavailable"
+        ? Math.max(outcome.retryAfterSeconds, mailBackoffSeconds(env, attempt))
+        : outcome.retryAfterSeconds;
+    return { done: false, retryAfterSeconds: wait };
+  }
+  await db.batch([
+    setLog(db, m.key, "failed", at, { error: `${outcome.kind}: ${outcome.message}` }),
+    event(db, m.subscriberId, "mail-failed", at, { ip: null, userAgent: null }, { kind: m.kind, reason: outcome.kind }),
+  ]);
+  console.error(
+    JSON.stringify({
+      ...log,
+      event: "mail-failed",
+      outcome: "failed",
+      problem: outcome.kind,
+      message: outcome.message,
+    }),
+  );
+  return { done: true };
+}
+
+/** A mail the queue gave up on: recorded as failed, with an event for its subscriber, and logged as an error. */
+async function recordGivenUp(db: D1Database, m: MailMessage, attempts: number, now: Date) {
+  const at = now.toISOString();
+  const [updated] = await db.batch([
+    db
+      .prepare(
+        `UPDATE mail_log SET status = 'failed', updated_at = ?2,
+           last_error = 'dead-lettered after the queue''s retries; last error: ' || COALESCE(last_error, 'none')
+         WHERE idempotency_key = ?1 AND status = 'queued'`,
+      )
+      .bind(m.key, at),
+  ]);
+  if (updated?.meta.changes) {
+    await event(
+      db,
+      m.subscriberId,
+      "mail-failed",
+      at,
+      { ip: null, userAgent: null },
+      {
+        kind: m.kind,
+        reason: "dead-lettered",
+      },
+    ).run();
+  }
+  console.error(
+    JSON.stringify({ event: "mail-dead-lettered", kind: m.kind, subscriber: m.subscriberId, key: m.key, attempts }),
+  );
+}
+
+export async function handleMailQueue(batch: MessageBatch<MailMessage>, env: Bindings, now = () => new Date()) {
+  if (batch.queue === MAIL_DEAD_LETTER_QUEUE) {
+    for (const message of batch.messages) {
+      // A failure here is retried by the dead-letter queue's own consumer settings.
+      await recordGivenUp(env.DB, message.body, message.attempts, now());
+      message.ack();
+    }
+    return;
+  }
+  let transport: MailTransport;
+  try {
+    transport = createTransport(env);
+  } catch (e) {
+    // Fail closed: no provider configured outside local mode. Keep the mails queued and say so loudly.
+    console.error(
+      JSON.stringify({ event: "mail-not-configured", message: e instanceof Error ? e.message : String(e) }),
+    );
+    for (const message of batch.messages) message.retry({ delaySeconds: mailBackoffSeconds(env, message.attempts) });
+    return;
+  }
+  for (const message of batch.messages) {
+    try {
+      const result = await deliverMail(env, transport, message.body, message.attempts, now());
+      if (result.done) message.ack();
+      else message.retry({ delaySeconds: Math.ceil(result.retryAfterSeconds) });
+    } catch (e) {
+      console.error(
+        JSON.stringify({
+          event: "mail-message-error",
+          key: message.body.key,
+          message: e instanceof Error ? e.message : String(e),
+        }),
+      );
+      message.retry({ delaySeconds: mailBackoffSeconds(env, message.attempts) });
+    }
+  }
+}

@@ -1,0 +1,110 @@
+// The mail queue's consumer in simulated time: capped backoff through a long outage, each mail sent
+// once under its idempotency key, and a mail given up recorded. (The real queue: mail-outage test.)
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { confirmationMail } from "../src/mail/messages.ts";
+import { handleMailQueue, MAIL_DEAD_LETTER_QUEUE, MAIL_QUEUE, type MailMessage } from "../src/mail/queue.ts";
+import { compile, SEED_FILE } from "./support/fixtures.ts";
+import { mockFaults, mockState } from "./support/resend-control.ts";
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await mockFaults({});
+});
+
+const emailsTo = async (to: string) => (await mockState()).emails.filter((e) => e.to.includes(to));
+
+describe("the consumer, in simulated time", () => {
+  async function queuedConfirmation(marker: string): Promise<MailMessage> {
+    const email = `${marker}@example.org`;
+    const now = new Date().toISOString();
+    const { id } = (await env.DB.prepare(
+      `INSERT INTO subscribers (email, email_normalized, status, cadence, topics, confirm_nonce, created_at, updated_at,
+         consent_at, consent_source, consent_text_version)
+       VALUES (?1, ?1, 'pending', 'daily', '[]', 'nonce-outage-1', ?2, ?2, ?2, 'api', 'test') RETURNING id`,
+    )
+      .bind(email, now)
+      .first<{ id: number }>())!;
+    const content = compile(SEED_FILE);
+    const mail = await confirmationMail(
+      { content, base: "http://localhost:8787", from: content.site.mailFrom },
+      email,
+      "http://localhost:8787/confirm/x",
+      "daily",
+    );
+    const message: MailMessage = {
+      kind: "confirmation",
+      key: `confirm-${id}-${marker}`,
+      subscriberId: id,
+      nonce: "nonce-outage-1",
+      mail,
+    };
+    await env.DB.prepare(
+      "INSERT INTO mail_log (idempotency_key, kind, subscriber_id, status, created_at, updated_at) VALUES (?1, 'confirmation', ?2, 'queued', ?3, ?3)",
+    )
+      .bind(message.key, id, now)
+      .run();
+    return message;
+  }
+
+  /** One delivery of the message, and the retry delay it asked for (getQueueResult does not report it). */
+  async function attempt(queue: string, message: MailMessage, attempts: number) {
+    const batch = createMessageBatch<MailMessage>(queue, [
+      { id: `m${attempts}`, timestamp: new Date(), attempts, body: message },
+    ]);
+    const retry = vi.spyOn(batch.messages[0]!, "retry");
+    await handleMailQueue(batch, { ...env, MAIL_BACKOFF_SECONDS: "30" });
+    const result = await getQueueResult(batch, createExecutionContext());
+    return { ...result, delaySeconds: retry.mock.calls[0]?.[0]?.delaySeconds };
+  }
+
+  it("keeps retrying through a 2-hour outage with capped backoff, inside the queue's 100 retries, then sends once", async () => {
+    const marker = `long-outage-${Date.now().toString(36)}`;
+    const message = await queuedConfirmation(marker);
+    await mockFaults({ outageFor: marker });
+    let waited = 0;
+    let attempts = 0;
+    while (waited < 2 * 3600) {
+      attempts++;
+      const result = await attempt(MAIL_QUEUE, message, attempts);
+      expect(result.explicitAcks).toEqual([]);
+      expect(result.retryMessages.map((m) => m.msgId)).toEqual([`m${attempts}`]);
+      const delay = result.delaySeconds ?? 0;
+      expect(delay).toBeGreaterThan(0);
+      expect(delay).toBeLessThanOrEqual(800);
+      waited += delay;
+    }
+    expect(attempts).toBeLessThan(30);
+    expect(await emailsTo(message.mail.to)).toEqual([]);
+
+    await mockFaults({});
+    expect((await attempt(MAIL_QUEUE, message, attempts + 1)).explicitAcks).toEqual([`m${attempts + 1}`]);
+    // The same message delivered again (the queue is at-least-once): nothing is sent twice.
+    expect((await attempt(MAIL_QUEUE, message, attempts + 2)).explicitAcks).toEqual([`m${attempts + 2}`]);
+    const sent = await emailsTo(message.mail.to);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.idempotencyKey).toBe(message.key);
+    expect(
+      await env.DB.prepare("SELECT status, attempts FROM mail_log WHERE idempotency_key = ?1")
+        .bind(message.key)
+        .first(),
+    ).toEqual({ status: "sent", attempts: attempts + 1 });
+  });
+
+  it("records a mail the queue gave up on, with an event, and logs an error", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const message = await queuedConfirmation(`given-up-${Date.now().toString(36)}`);
+    const result = await attempt(MAIL_DEAD_LETTER_QUEUE, message, 1);
+    expect(result.explicitAcks).toEqual(["m1"]);
+    expect(
+      await env.DB.prepare("SELECT status FROM mail_log WHERE idempotency_key = ?1").bind(message.key).first("status"),
+    ).toBe("failed");
+    const event = await env.DB.prepare("SELECT event, detail FROM subscriber_events WHERE subscriber_id = ?1")
+      .bind(message.subscriberId)
+      .first<{ event: string; detail: string }>();
+    expect(event?.event).toBe("mail-failed");
+    expect(JSON.parse(event!.detail)).toEqual({ kind: "confirmation", reason: "dead-lettered" });
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining("mail-dead-lettered"));
+  });
+});
