@@ -6,13 +6,14 @@ import { announceNewContent } from "../websub/ping.ts";
 import { recordFirstSeen } from "./briefing-record.ts";
 import { digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
+import { sendInstantAlerts } from "./instant.ts";
 import { cadencesDue } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { deliverChunk, giveUpChunk, type PreparedChunk, prepareChunk } from "./send.ts";
 
 export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
 
-/** The cron that starts the digest; the others (every 15 minutes) only announce new content. */
+/** The cron that starts the digest; the other (every 15 minutes) announces new content and sends instant alerts. */
 export const DIGEST_CRON = "0 7 * * *";
 
 export async function handleScheduled(controller: ScheduledController, env: Bindings, content: Content): Promise<void> {
@@ -21,7 +22,7 @@ export async function handleScheduled(controller: ScheduledController, env: Bind
   if (env.WEBSUB_HUB) {
     await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
   }
-  if (controller.cron !== DIGEST_CRON) return;
+  if (controller.cron !== DIGEST_CRON) return sendInstantAlerts(env, content, at);
   const deps = digestDeps(env, content);
   for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
 }

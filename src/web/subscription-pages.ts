@@ -137,6 +137,7 @@ ${notice}${error}
 <form method="post" action="${s.action}">
 <h2>How often</h2>
 <fieldset>
+<label><input type="radio" name="cadence" value="instant"${checked(s.cadence === "instant")}> As it happens: one mail within 15 minutes of new briefings</label>
 <label><input type="radio" name="cadence" value="daily"${checked(s.cadence === "daily")}> Daily, when there is something new</label>
 <label><input type="radio" name="cadence" value="weekly"${checked(s.cadence === "weekly")}> Weekly, on Mondays</label>
 </fieldset>
