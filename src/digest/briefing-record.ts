@@ -48,6 +48,22 @@ export async function cadenceRecord(
   };
 }
 
+/**
+ * The same record as cadenceRecord() without writing anything: for a preview. A briefing no step has
+ * seen yet is absent from firstSeen, which the choice reads as "first seen at the run's time" — what
+ * cadenceRecord() would have written.
+ */
+export async function readCadenceRecord(db: D1Database, cadence: string): Promise<CadenceRecord> {
+  const [mailed, seen] = await db.batch<{ slug: string; first_seen?: string }>([
+    db.prepare("SELECT slug FROM edition_briefings WHERE cadence = ?1").bind(cadence),
+    db.prepare("SELECT slug, first_seen FROM briefings_seen"),
+  ]);
+  return {
+    mailed: new Set(mailed?.results.map((r) => r.slug)),
+    firstSeen: new Map(seen?.results.map((r) => [r.slug, new Date(r.first_seen as string)])),
+  };
+}
+
 export type CreateResult = "created" | "conflict";
 
 /**

@@ -135,6 +135,18 @@ async function digestOf(slugs: string[]): Promise<string> {
   return [...new Uint8Array(hash).slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * When the next scheduled run of the cadence after `now` happens: the next quarter hour for instant
+ * alerts, the next 07:00 UTC for the daily digest, the next Monday 07:00 UTC for the weekly one.
+ */
+export function nextRun(cadence: Cadence, now: Date): Date {
+  if (cadence === "instant") return new Date(quarterHourOf(now).getTime() + INSTANT_WINDOW_MS);
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 7));
+  if (day <= now) day.setUTCDate(day.getUTCDate() + 1);
+  if (cadence === "weekly") day.setUTCDate(day.getUTCDate() + ((8 - day.getUTCDay()) % 7));
+  return day;
+}
+
 /** One period back from `to`: the window of an admin run that gives only `to`. */
 export function periodBefore(cadence: Cadence, to: Date): Date {
   return new Date(to.getTime() - PERIOD_MS[cadence]);
