@@ -3,20 +3,19 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import type { AppEnv } from "../app.ts";
-import { adminToken } from "../config.ts";
 import { CADENCE_REASON, CADENCES } from "../cadences.ts";
+import { adminToken } from "../config.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
 import { periodBefore } from "../digest/plan.ts";
 import { type EditionPreview, previewEdition, testMail } from "../digest/preview.ts";
 import { tagsOf } from "../feeds/document.ts";
-import { listHeadersFor } from "../mail/list-headers.ts";
-import { createTransport } from "../mail/transport.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
+import { listHeadersFor } from "../mail/list-headers.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
@@ -163,22 +162,24 @@ const CadenceField = z.enum(CADENCES, { error: CADENCE_REASON });
 
 /** `a,b` (query) or ["a","b"] (JSON) → topic slugs, each one a tag some briefing carries. */
 function topicsField(known: readonly string[]) {
-  return z.optional(
-    z.pipe(
-      z.union([z.string(), z.array(z.string())], { error: "must be a comma-separated list of topics" }),
-      z.transform((v) =>
-        [v]
-          .flat()
-          .flatMap((t) => t.split(","))
-          .map((t) => t.trim())
-          .filter(Boolean),
+  return z
+    .optional(
+      z.pipe(
+        z.union([z.string(), z.array(z.string())], { error: "must be a comma-separated list of topics" }),
+        z.transform((v) =>
+          [v]
+            .flat()
+            .flatMap((t) => t.split(","))
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
       ),
-    ),
-  ).check(
-    z.refine((topics) => !topics || topics.every((t) => known.includes(t)), {
-      message: `must name known topics (${known.join(", ")})`,
-    }),
-  );
+    )
+    .check(
+      z.refine((topics) => !topics || topics.every((t) => known.includes(t)), {
+        message: `must name known topics (${known.join(", ")})`,
+      }),
+    );
 }
 
 /** The preview's facts as response headers; the subject percent-encoded (UTF-8), as a header holds only Latin-1. */
@@ -201,7 +202,10 @@ adminRoutes.get("/digest/preview", async (c) => {
   });
   const query = schema.safeParse(c.req.query());
   if (!query.success) {
-    const errors = query.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "query", reason: i.message }));
+    const errors = query.error.issues.map((i) => ({
+      field: i.path.map(String).join(".") || "query",
+      reason: i.message,
+    }));
     return problem(c, 400, "Invalid request", errors);
   }
   const { cadence, topics, format = "html" } = query.data;
@@ -254,7 +258,13 @@ adminRoutes.post("/digest/test", validate("json", TestSendSchema), async (c) => 
   const p = await previewEdition(deps, body.cadence, deps.now(), body.topics);
   const summary = { edition: p.edition, cadence: p.cadence, items: p.items.length, recipients: p.recipients };
   if (!p.mail) return c.json({ sent: false, to: address.email, ...summary });
-  const mail = testMail({ ...p, mail: p.mail }, address.email, deps.from, listHeadersFor(content.site, deps.base), deps.base);
+  const mail = testMail(
+    { ...p, mail: p.mail },
+    address.email,
+    deps.from,
+    listHeadersFor(content.site, deps.base),
+    deps.base,
+  );
   // A key of its own per test: asking twice sends twice, and nothing here is an edition's chunk.
   const outcome = await deps.transport.send([mail], `test:${p.edition}:${crypto.randomUUID()}`);
   if (!outcome.ok) {
