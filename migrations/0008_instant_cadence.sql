@@ -14,6 +14,22 @@
 -- - Resolving the children looks them up by parent id, so deliveries gets its index by subscriber first.
 PRAGMA defer_foreign_keys = true;
 
+-- A rebuild copies the columns it names, and dropping a parent runs the ON DELETE actions of whatever
+-- references it. So the migration refuses to run (nothing is changed) if the tables have changed since
+-- it was written: the CHECK below fails unless exactly the three tables handled here reference
+-- subscribers and editions, and each copy is preceded by a `SELECT *` insert of no rows that fails if
+-- the table gained (or lost) a column. A column or reference added since must be added here too.
+CREATE TABLE instant_cadence_guard (
+  parent TEXT NOT NULL,
+  children INTEGER NOT NULL CHECK (children = 3)
+);
+-- sqlite_master is readable everywhere D1 runs; its pragma functions are not.
+INSERT INTO instant_cadence_guard (parent, children)
+  SELECT p.name, (SELECT COUNT(*) FROM sqlite_master AS m
+                  WHERE m.type = 'table' AND lower(replace(m.sql, ' ', '')) LIKE '%references' || p.name || '(%')
+  FROM (SELECT 'subscribers' AS name UNION ALL SELECT 'editions') AS p;
+DROP TABLE instant_cadence_guard;
+
 -- What a subscriber already got, across cadences (deliveries.variant holds the slugs each one was
 -- sent): a reader who moves from instant to daily is not mailed a briefing twice. Looked up per page
 -- of recipients by subscriber id; also what keeps the rebuild below from scanning deliveries per row.
@@ -49,6 +65,7 @@ CREATE TABLE subscribers (
   suppressed_reason TEXT,
   erased_at TEXT
 );
+INSERT INTO subscribers SELECT * FROM subscribers_aside WHERE false;
 INSERT INTO subscribers (id, email, email_normalized, status, cadence, topics, confirm_nonce, created_at,
     updated_at, consent_at, consent_ip, consent_user_agent, consent_source, consent_text_version,
     confirmation_sent_at, confirmed_at, confirmed_ip, unsubscribed_at, suppressed_at, suppressed_reason, erased_at)
@@ -83,6 +100,7 @@ CREATE TABLE editions (
   updated_at TEXT NOT NULL,
   completed_at TEXT
 );
+INSERT INTO editions SELECT * FROM editions_aside WHERE false;
 INSERT INTO editions (id, cadence, window_from, window_to, items, tags, status, planned_through_id,
     recipients, chunks, delivered, created_at, updated_at, completed_at)
   SELECT id, cadence, window_from, window_to, items, tags, status, planned_through_id,
@@ -104,6 +122,7 @@ CREATE TABLE resubscriptions (
   consent_source TEXT NOT NULL CHECK (consent_source IN ('form', 'api')),
   consent_text_version TEXT NOT NULL
 );
+INSERT INTO resubscriptions SELECT * FROM resubscriptions_aside WHERE false;
 INSERT INTO resubscriptions (subscriber_id, email, email_normalized, cadence, topics, nonce, requested_at,
     consent_ip, consent_user_agent, consent_source, consent_text_version)
   SELECT subscriber_id, email, email_normalized, cadence, topics, nonce, requested_at,

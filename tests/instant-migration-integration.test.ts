@@ -90,3 +90,22 @@ it("rebuilds the cadence tables with rows in every table that references them: n
   // And the cadence check still refuses what is not a cadence.
   await expect(env.DB.prepare("UPDATE subscribers SET cadence = 'hourly' WHERE id = 1").run()).rejects.toThrow(/CHECK/);
 });
+
+it("refuses to run, changing nothing, once a table it rebuilds gained a column or a new table references one", async () => {
+  const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0008_"));
+  const rerun = () =>
+    env.DB.batch(["DROP INDEX deliveries_by_subscriber", ...migration!.queries].map((q) => env.DB.prepare(q)));
+  const before = await snapshot();
+
+  await env.DB.prepare(
+    "CREATE TABLE notes (id INTEGER PRIMARY KEY, subscriber_id INTEGER REFERENCES subscribers (id))",
+  ).run();
+  await expect(rerun()).rejects.toThrow(/CHECK/);
+  await env.DB.prepare("DROP TABLE notes").run();
+
+  await env.DB.prepare("ALTER TABLE editions ADD COLUMN note TEXT").run();
+  await expect(rerun()).rejects.toThrow(/columns/);
+  await env.DB.prepare("ALTER TABLE editions DROP COLUMN note").run();
+
+  expect(await snapshot()).toEqual(before);
+});
