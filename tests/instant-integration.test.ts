@@ -198,6 +198,12 @@ describe("readers choose instant wherever a cadence is chosen", () => {
     const email = `json${story}@example.org`;
     expect((await postJson("/subscribe", { email, cadence: "instant" })).status).toBe(202);
     expect(await cadenceOf(email)).toBe("instant");
+    // The confirmation and welcome mails say what an instant reader gets.
+    const [confirmation] = await mailsTo(email);
+    expect(confirmation?.text).toContain("the key outcomes of each new briefing within 15 minutes of its appearing");
+    await get(linkIn(confirmation!.text, "confirm"), { method: "POST" });
+    const welcome = (await mailsTo(email, 2)).find((m) => m.subject.startsWith("You're subscribed"));
+    expect(welcome?.text).toContain("Within 15 minutes of a new briefing appearing on the site");
     const bad = await postJson("/subscribe", { email: `bad${story}@example.org`, cadence: "hourly" });
     expect(bad.status).toBe(400);
     expect(bad.headers.get("Content-Type")).toContain("application/problem+json");
