@@ -146,6 +146,20 @@ describe("instant alerts", () => {
     const page = await get(`/digests/${edition}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Instant alert");
+    expect(await (await get("/digests")).text()).toContain(`/digests/${edition}`);
+  });
+
+  it("lists no instant edition that reached nobody in the archive", async () => {
+    await cron(at(2, 13, 15), site(briefing("unread", at(2, 13, 5))));
+    const edition = await env.DB.prepare(
+      "SELECT id, recipients, status FROM editions WHERE cadence = 'instant'",
+    ).first<{
+      id: string;
+      recipients: number;
+      status: string;
+    }>();
+    expect(edition).toMatchObject({ recipients: 0, status: "done" });
+    expect(await (await get("/digests")).text()).not.toContain(`/digests/${edition?.id}`);
   });
 
   it("mails no backfill and nothing to readers whose topics miss the briefing", async () => {
