@@ -9,6 +9,8 @@ export interface ConfirmSubscriptionProps {
   siteUrl: string;
   publisher: string;
   postalAddress: string;
+  /** BCP 47 tag, e.g. "en-GB". */
+  language: string;
   confirmUrl: string;
   cadence: Cadence;
   expiresInDays: number;
@@ -64,6 +66,7 @@ ConfirmSubscription.PreviewProps = {
   siteUrl: "http://localhost:8787",
   publisher: "briefwire",
   postalAddress: "briefwire, 1 Example Street, 1000 Brussels, Belgium",
+  language: "en-GB",
   confirmUrl: "http://localhost:8787/confirm/c.1.preview.0.preview",
   cadence: "daily",
   expiresInDays: 7,

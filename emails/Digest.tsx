@@ -4,15 +4,10 @@ import { Heading, Hr, Link, Section, Text } from "@react-email/components";
 import type { Cadence } from "../src/cadences.ts";
 import { humanDate } from "../src/render/dates.ts";
 import { colors, Layout } from "./components/Layout.tsx";
-import { OutcomeList } from "./components/OutcomeList.tsx";
+import { OutcomeList, type OutcomeListItem } from "./components/OutcomeList.tsx";
 
-export interface DigestOutcome {
-  id: string;
-  headline: string;
-  detail?: string;
-  figures: { label: string; value: number; unit?: string }[];
-  url: string;
-}
+/** The list component owns the shape of an outcome; the digest passes it through. */
+export type DigestOutcome = OutcomeListItem;
 
 export interface DigestItem {
   slug: string;

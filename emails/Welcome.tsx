@@ -8,6 +8,8 @@ export interface WelcomeProps {
   siteUrl: string;
   publisher: string;
   postalAddress: string;
+  /** BCP 47 tag, e.g. "en-GB". */
+  language: string;
   cadence: Cadence;
   /** Tag slugs; empty = every topic. */
   topics: string[];
@@ -53,6 +55,7 @@ Welcome.PreviewProps = {
   siteUrl: "http://localhost:8787",
   publisher: "briefwire",
   postalAddress: "briefwire, 1 Example Street, 1000 Brussels, Belgium",
+  language: "en-GB",
   cadence: "daily",
   topics: [],
   unsubscribeUrl: "http://localhost:8787/unsubscribe/u.1.preview.0.preview",

@@ -5,9 +5,9 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { render } from "@react-email/render";
 import { build } from "esbuild";
 import { type ComponentType, createElement } from "react";
+import { renderMail } from "../src/mail/render.ts";
 
 const root = join(import.meta.dirname, "..");
 const emailsDir = join(root, "emails");
@@ -65,7 +65,8 @@ async function renderAll(): Promise<Rendered[]> {
       continue;
     }
     const element = createElement(Template, Template.PreviewProps);
-    const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+    // The same two parts the Worker sends (renderMail: text in the writer's case, tidied).
+    const { html, text } = await renderMail(element);
     writeFileSync(join(outDir, `${name}.html`), html);
     writeFileSync(join(outDir, `${name}.txt`), text);
     out.push({ name, html, text });

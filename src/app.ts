@@ -4,26 +4,19 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { baseUrl, ConfigError } from "./config.ts";
 import type { Content } from "./content/schema.ts";
-import type { Bindings } from "./env.ts";
+import type { AppEnv } from "./env.ts";
 import { problem } from "./http/problem.ts";
 import { RenderCache } from "./http/render-cache.ts";
+import { aboutRoutes } from "./routes/about.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
 import { calendarRoutes } from "./routes/calendar.ts";
 import { feedRoutes } from "./routes/feeds.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { pageRoutes, renderError } from "./routes/pages.ts";
+import { siteFileRoutes } from "./routes/site-files.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
-
-export interface AppVariables {
-  content: Content;
-  /** Absolute base URL for links, without a trailing slash. */
-  base: string;
-  renders: RenderCache;
-}
-
-export type AppEnv = { Bindings: Bindings; Variables: AppVariables };
 
 const SITE_CSP = {
   defaultSrc: ["'none'"],
@@ -75,6 +68,8 @@ export function createApp(content: Content) {
   app.route("/", feedRoutes);
   app.route("/", calendarRoutes);
   app.route("/", pageRoutes);
+  app.route("/", siteFileRoutes);
+  app.route("/", aboutRoutes);
   app.route("/", subscriptionRoutes);
   app.route("/", outboxRoutes);
   app.route("/", archiveRoutes);

@@ -1,6 +1,9 @@
 // What the Worker is given by the platform: bindings and vars from wrangler.toml (typed by
 // `wrangler types` in worker-configuration.d.ts) plus secrets, which are absent until set with
-// `wrangler secret put` (or in .dev.vars locally).
+// `wrangler secret put` (or in .dev.vars locally); and what the app hands its routes.
+import type { Content } from "./content/schema.ts";
+import type { RenderCache } from "./http/render-cache.ts";
+
 export interface Secrets {
   /** Unset: mail goes to the local outbox (D1) instead of Resend. */
   RESEND_API_KEY?: string;
@@ -23,3 +26,13 @@ export interface Secrets {
 }
 
 export type Bindings = Env & Secrets;
+
+/** What every request handler sees: the bindings, and the values the app sets before the routes run. */
+export interface AppVariables {
+  content: Content;
+  /** Absolute base URL for links, without a trailing slash. */
+  base: string;
+  renders: RenderCache;
+}
+
+export type AppEnv = { Bindings: Bindings; Variables: AppVariables };

@@ -173,10 +173,19 @@ describe("the outbox", () => {
     expect(linkIn(mail!.text, "confirm")).toMatch(/^\/confirm\//);
   });
 
-  it("lists messages newest first as JSON with the contract's fields", async () => {
+  it("lists messages newest first as JSON with the contract's fields, and the sender as the HTML outbox shows", async () => {
     const res = await get("/outbox.json");
     const { messages } = (await res.json()) as { messages: Record<string, unknown>[] };
-    expect(Object.keys(messages[0]!).sort()).toEqual(["created_at", "headers", "html", "id", "subject", "text", "to"]);
+    expect(Object.keys(messages[0]!).sort()).toEqual([
+      "created_at",
+      "from",
+      "headers",
+      "html",
+      "id",
+      "subject",
+      "text",
+      "to",
+    ]);
     const times = messages.map((m) => m.created_at as string);
     expect([...times].sort().reverse()).toEqual(times);
   });

@@ -7,8 +7,8 @@ import { createApp } from "../src/app.ts";
 import { ConfigError } from "../src/config.ts";
 import type { DigestMessage } from "../src/digest/queue-messages.ts";
 import worker from "../src/index.ts";
+import { createTransport } from "../src/mail/choose-transport.ts";
 import { handleMailQueue, MAIL_QUEUE, type MailMessage } from "../src/mail/queue.ts";
-import { createTransport } from "../src/mail/transport.ts";
 import { signToken } from "../src/subscriptions/tokens.ts";
 import { compile, SEED_FILE } from "./support/fixtures.ts";
 

@@ -1,10 +1,12 @@
 // Feed renderers: every format parsed back with a real feed parser and compared with the model,
 // checked against the validator's rules, for the seed, hostile text and paged feeds.
+import { Validator } from "@cfworker/json-schema";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import type { Content } from "../src/content/schema.ts";
 import { renderAtom } from "../src/feeds/atom.ts";
 import { buildFeed, type FeedFormat, type FeedKind, PAGE_SIZE } from "../src/feeds/document.ts";
+import { extensionSchema } from "../src/feeds/extension.ts";
 import { renderJsonFeed } from "../src/feeds/json-feed.ts";
 import { renderRss } from "../src/feeds/rss.ts";
 import { atomProblems, jsonFeedProblems, rssProblems } from "./support/feed-rules.ts";
@@ -50,7 +52,7 @@ describe("the seed, read back by a feed parser", () => {
     expect(new Date(item.pubDate!).toISOString()).toBe("2024-10-16T12:00:00.000Z");
     expect(item.categories?.map((c) => c.name)).toEqual(seed.tags);
     for (const o of seed.outcomes) expect(item.content?.encoded).toContain(`<li id="${o.id}"><strong>`);
-    expect(item.content?.encoded).toContain("Military assistance provided in H1 2024: 20.9 EUR bn");
+    expect(item.content?.encoded).toContain("Military assistance provided in H1 2024: €20.9 billion");
   });
 
   it("Atom 1.0 carries the briefing field by field", () => {
@@ -74,15 +76,64 @@ describe("the seed, read back by a feed parser", () => {
     expect(item.date_published).toBe("2024-10-16T12:00:00Z");
     const raw = JSON.parse(render(seedContent, "json"));
     expect(raw.version).toBe("https://jsonfeed.org/version/1.1");
-    expect(raw.items[0]._briefwire.outcomes).toEqual(
-      seed.outcomes.map((o) => ({
-        id: o.id,
-        url: `${seedUrl}#${o.id}`,
-        headline: o.headline,
-        detail: o.detail,
-        figures: o.figures ?? [],
-      })),
-    );
+    expect(raw.items[0]._briefwire.about).toBe(`${BASE}/about/json-feed-extension`);
+    expect(raw.items[0]._briefwire.briefing).toEqual({ slug: seed.slug, title: seed.title, url: seedUrl });
+    expect(raw.items[0]._briefwire.outcomes.map((o: { id: string }) => o.id)).toEqual(seed.outcomes.map((o) => o.id));
+    const aid = raw.items[0]._briefwire.outcomes.find((o: { id: string }) => o.id === "ukraine-military-aid");
+    expect(aid).toEqual({
+      id: "ukraine-military-aid",
+      url: `${seedUrl}#ukraine-military-aid`,
+      headline: "Allies provided €20.9 billion of military aid to Ukraine in the first half of 2024",
+      detail: seed.outcomes[2]?.detail,
+      figures: [
+        {
+          label: "Military assistance provided in H1 2024",
+          value: 20.9,
+          unit: "EUR bn",
+          amount: 20_900_000_000,
+          currency: "EUR",
+          text: "€20.9 billion",
+        },
+        {
+          label: "Annual pledge",
+          value: 40,
+          unit: "EUR bn",
+          amount: 40_000_000_000,
+          currency: "EUR",
+          text: "€40 billion",
+        },
+      ],
+    });
+  });
+
+  it("every feed carries icons: JSON Feed icon and favicon, Atom icon and logo, an RSS image", () => {
+    const json = JSON.parse(render(seedContent, "json"));
+    expect(json.icon).toBe(`${BASE}/icon-512.png`);
+    expect(json.favicon).toBe(`${BASE}/icon-64.png`);
+    expect(json._briefwire).toEqual({ about: `${BASE}/about/json-feed-extension` });
+    const atom = parseAtomFeed(render(seedContent, "atom"));
+    expect(atom.icon).toBe(`${BASE}/favicon.ico`);
+    expect(atom.logo).toBe(`${BASE}/icon-512.png`);
+    const rss = parseRssFeed(render(seedContent, "rss"));
+    expect(rss.image).toEqual({
+      url: `${BASE}/icon-144.png`,
+      title: "briefwire",
+      link: `${BASE}/`,
+      width: 144,
+      height: 144,
+    });
+  });
+
+  it("the _briefwire extension matches its published JSON Schema, in every JSON feed", () => {
+    const validator = new Validator(extensionSchema(BASE) as object, "2020-12", false);
+    for (const feed of [{ kind: "briefings" }, { kind: "outcomes" }, { kind: "briefings", tag: "ukraine" }] as const) {
+      const result = validator.validate(JSON.parse(render(seedContent, "json", feed)));
+      expect(result.errors, JSON.stringify(feed)).toEqual([]);
+    }
+    // The schema is not a formality: a figure without its amount is refused.
+    const broken = JSON.parse(render(seedContent, "json"));
+    delete broken.items[0]._briefwire.outcomes[2].figures[0].amount;
+    expect(validator.validate(broken).valid).toBe(false);
   });
 
   it("the outcomes feeds have one entry per key outcome, with fragment ids", () => {
@@ -148,6 +199,8 @@ describe("hostile text", () => {
       label: "Cost <net> & gross",
       value: 1234.5,
       unit: "€ & <m>",
+      amount: 1234.5,
+      text: "1,234.5 € & <m>",
     });
     expect(json.items[0]._briefwire.outcomes[1].headline).toBe("שלום עולם — right-to-left");
   });

@@ -109,6 +109,27 @@ describe("feeds served by the Worker", () => {
     expect(await viaWorker.text()).toBe(await (await get("/feed.xml")).text());
   });
 
+  it("decides on gzip from the client's own Accept-Encoding, not the runtime's rewritten one", async () => {
+    // As on Cloudflare and under wrangler dev: the header says "br, gzip" whatever the client sent; what
+    // it sent is in cf.clientAcceptEncoding ("" for curl without --compressed, "identity" for urllib, wget).
+    const app = createApp(compile(SEED_FILE));
+    const env = { SITE_URL: SITE } as Env;
+    const asSent = (clientAcceptEncoding: string) =>
+      app.request(
+        new Request(`${SITE}/feed.json`, { headers: { "Accept-Encoding": "br, gzip" }, cf: { clientAcceptEncoding } }),
+        undefined,
+        env,
+      );
+    for (const sent of ["", "identity", "gzip;q=0"]) {
+      const res = await asSent(sent);
+      expect(res.headers.get("Content-Encoding"), `client sent "${sent}"`).toBeNull();
+      expect(((await res.json()) as { version: string }).version).toBe("https://jsonfeed.org/version/1.1");
+    }
+    for (const sent of ["gzip", "gzip, deflate, br"]) {
+      expect((await asSent(sent)).headers.get("Content-Encoding"), `client sent "${sent}"`).toBe("gzip");
+    }
+  });
+
   it("answers HEAD with the GET headers and no body", async () => {
     const head = await get("/atom.xml", { method: "HEAD" });
     const full = await get("/atom.xml");

@@ -3,7 +3,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { createTransport, type OutgoingMail } from "../src/mail/transport.ts";
+import { createTransport } from "../src/mail/choose-transport.ts";
+import type { OutgoingMail } from "../src/mail/transport.ts";
 import { compile, SEED_FILE } from "./support/fixtures.ts";
 
 const mock = env.RESEND_MOCK_URL;

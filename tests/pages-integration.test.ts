@@ -9,6 +9,27 @@ const SITE = "http://localhost:8787";
 const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${SITE}${path}`, init));
 const seed = compile(SEED_FILE).briefings[0]!;
 
+const JSON_LD = /<script type="application\/ld\+json">([^<]*)<\/script>/g;
+const withoutJsonLd = (html: string) => html.replace(JSON_LD, "");
+async function jsonLdOf(html: string): Promise<string> {
+  const blocks = [...html.matchAll(JSON_LD)];
+  expect(blocks).toHaveLength(1);
+  return blocks[0]?.[1] as string;
+}
+
+async function meta(html: string): Promise<Record<string, string>> {
+  const found = await select(html, "meta[property], meta[name]");
+  // Attribute values come as written in the HTML: decode them as a browser (or a preview crawler) would.
+  const decode = (v: string) =>
+    v
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
+  return Object.fromEntries(found.map((m) => [m.attrs.property ?? m.attrs.name, decode(m.attrs.content ?? "")]));
+}
+
 async function page(path: string) {
   const res = await get(path);
   return { res, html: await res.text() };
@@ -32,7 +53,8 @@ describe("every page", () => {
     "%s runs no script and forbids inline script by CSP",
     async (path) => {
       const { res, html } = await page(path);
-      expect(html).not.toMatch(/<script|\son[a-z]+=|style="/i);
+      // JSON-LD is a data block, never run: everything else must be free of script.
+      expect(withoutJsonLd(html)).not.toMatch(/<script|\son[a-z]+=|style="/i);
       const csp = res.headers.get("Content-Security-Policy") ?? "";
       expect(csp).toContain("default-src 'none'");
       expect(csp).not.toContain("unsafe-inline");
@@ -84,8 +106,8 @@ describe("a briefing page", () => {
     expect(headlines.map((h) => h.text)).toEqual(seed.outcomes.map((o) => o.headline));
     const figures = await select(html, ".figures li");
     expect(figures.map((f) => f.text)).toEqual([
-      "Military assistance provided in H1 2024: 20.9 EUR bn",
-      "Annual pledge: 40 EUR bn",
+      "Military assistance provided in H1 2024: €20.9 billion",
+      "Annual pledge: €40 billion",
     ]);
     expect((await select(html, ".body h2")).map((h) => h.text)).toContain("Support to Ukraine");
     const source = await select(html, 'a[rel="noopener"]');
@@ -111,7 +133,126 @@ describe("a briefing page", () => {
     const app = createApp(compile(HOSTILE_FILE));
     const html = await (await app.request("/briefings/hostile", {}, { SITE_URL: SITE } as Env)).text();
     expect((await select(html, "h1"))[0]?.text).toBe(HOSTILE_TITLE);
-    expect(html).not.toMatch(/<script|<img[^>]*onerror|<b>|javascript:/i);
+    expect(withoutJsonLd(html)).not.toMatch(/<script|<img[^>]*onerror|<b>|javascript:/i);
     expect((await select(html, ".outcomes li > strong"))[0]?.text).toBe("Budget < 5 & > 3 ]]> ok");
+    // Text that closes a script element stays inside the JSON-LD block, and reads back exactly.
+    expect(JSON.parse(await jsonLdOf(html)).headline).toBe(HOSTILE_TITLE);
+  });
+});
+
+describe("link previews", () => {
+  it("a briefing page is an article card: OpenGraph and Twitter tags with title, summary, dates, site, image", async () => {
+    const { html } = await page(`/briefings/${SEED_SLUG}`);
+    const tags = await meta(html);
+    expect(tags).toMatchObject({
+      "og:type": "article",
+      "og:title": seed.title,
+      "og:description": seed.summary,
+      "og:url": `${SITE}/briefings/${SEED_SLUG}`,
+      "og:site_name": "briefwire",
+      "og:locale": "en_GB",
+      "article:published_time": "2024-10-16T12:00:00Z",
+      "article:modified_time": "2024-10-16T12:00:00Z",
+      "twitter:card": "summary",
+      "twitter:description": seed.summary,
+    });
+    const image = await get(tags["og:image"]!.slice(SITE.length));
+    expect(image.status).toBe(200);
+    expect(image.headers.get("Content-Type")).toBe("image/png");
+  });
+
+  it("a briefing page carries a schema.org NewsArticle with its outcomes as a list", async () => {
+    const data = JSON.parse(await jsonLdOf((await page(`/briefings/${SEED_SLUG}`)).html));
+    expect(data).toMatchObject({
+      "@context": "https://schema.org",
+      "@type": "NewsArticle",
+      headline: seed.title.slice(0, 110),
+      description: seed.summary,
+      datePublished: "2024-10-16T12:00:00Z",
+      dateModified: "2024-10-16T12:00:00Z",
+      inLanguage: "en-GB",
+      publisher: { "@type": "Organization", name: "briefwire", url: `${SITE}/` },
+      mainEntityOfPage: { "@id": `${SITE}/briefings/${SEED_SLUG}` },
+    });
+    expect(data.about["@type"]).toBe("ItemList");
+    expect(data.about.itemListElement.map((i: { name: string }) => i.name)).toEqual(
+      seed.outcomes.map((o) => o.headline),
+    );
+    expect(data.about.itemListElement.map((i: { position: number }) => i.position)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("the home page is a website card", async () => {
+    const tags = await meta((await page("/")).html);
+    expect(tags).toMatchObject({ "og:type": "website", "og:title": "briefwire", "og:url": `${SITE}/` });
+    expect(tags["article:published_time"]).toBeUndefined();
+  });
+});
+
+describe("icons", () => {
+  it("serves /favicon.ico as an icon file with 16, 32 and 48 pixel PNG images", async () => {
+    const res = await get("/favicon.ico");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("image/x-icon");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const view = new DataView(bytes.buffer);
+    expect([view.getUint16(0, true), view.getUint16(2, true), view.getUint16(4, true)]).toEqual([0, 1, 3]);
+    expect([bytes[6], bytes[22], bytes[38]]).toEqual([16, 32, 48]);
+    const first = view.getUint32(6 + 12, true);
+    expect([...bytes.subarray(first, first + 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it.each([64, 144, 180, 512])("serves a %i pixel PNG", async (size) => {
+    const res = await get(`/icon-${size}.png`);
+    expect(res.headers.get("Content-Type")).toBe("image/png");
+    const view = new DataView(await res.arrayBuffer());
+    expect(view.getUint32(0)).toBe(0x89504e47);
+    expect([view.getUint32(16), view.getUint32(20)]).toEqual([size, size]);
+  });
+
+  it("every page links its icons, and each is served", async () => {
+    const { html } = await page("/tags/ukraine");
+    const links = await select(html, 'link[rel="icon"], link[rel="apple-touch-icon"]');
+    expect(links.map((l) => l.attrs.href)).toEqual(["/favicon.ico", "/icon.svg", "/apple-touch-icon.png"]);
+    for (const l of links) expect((await get(l.attrs.href as string)).status).toBe(200);
+    expect(await (await get("/icon.svg")).text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});
+
+describe("sitemap and robots.txt", () => {
+  it("the sitemap lists the home page, every briefing and every tag page with their last change", async () => {
+    const res = await get("/sitemap.xml");
+    expect(res.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
+    const xml = await res.text();
+    const urls = [...xml.matchAll(/<url><loc>([^<]+)<\/loc><lastmod>([^<]+)<\/lastmod><\/url>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(urls).toEqual([
+      [`${SITE}/`, "2024-10-16T12:00:00Z"],
+      [`${SITE}/briefings/${SEED_SLUG}`, "2024-10-16T12:00:00Z"],
+      ...[...seed.tags].sort().map((t) => [`${SITE}/tags/${t}`, "2024-10-16T12:00:00Z"]),
+    ]);
+  });
+
+  it("robots.txt names the sitemap and keeps crawlers away from personal links", async () => {
+    const text = await (await get("/robots.txt")).text();
+    expect(text).toContain(`Sitemap: ${SITE}/sitemap.xml`);
+    for (const path of ["/confirm/", "/unsubscribe/", "/preferences/", "/admin/", "/outbox"])
+      expect(text).toContain(`Disallow: ${path}\n`);
+  });
+});
+
+describe("the JSON Feed extension's documentation", () => {
+  it("the feed's about URL is a page that links the JSON Schema, which is served as JSON", async () => {
+    const feed = (await (await get("/feed.json")).json()) as { _briefwire: { about: string } };
+    const about = await get(feed._briefwire.about.slice(SITE.length));
+    expect(about.status).toBe(200);
+    const html = await about.text();
+    const schemaLink = (await select(html, 'main a[href$=".schema.json"]'))[0]?.attrs.href as string;
+    const schema = await get(schemaLink);
+    expect(schema.headers.get("Content-Type")).toBe("application/schema+json; charset=utf-8");
+    const body = (await schema.json()) as { $id: string; $defs: Record<string, unknown> };
+    expect(body.$id).toBe(`${SITE}${schemaLink}`);
+    expect(Object.keys(body.$defs)).toEqual(["feed", "item", "outcome", "figure"]);
   });
 });

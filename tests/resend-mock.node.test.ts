@@ -240,6 +240,97 @@ describe("rate limit", () => {
   });
 });
 
+describe("rate limit windows", () => {
+  // A stand-in of its own whose limit counts on a clock the test moves: no sleeping.
+  let timed: ResendMock;
+  let now = 0;
+  beforeAll(async () => {
+    timed = await startResendMock({ clock: () => now });
+  });
+  afterAll(() => timed.close());
+  beforeEach(() => timed.reset());
+
+  async function callAt(ms: number) {
+    now = ms;
+    const res = await fetch(`${timed.url}/emails`, {
+      method: "POST",
+      headers: { authorization: "Bearer re_test", "content-type": "application/json" },
+      body: JSON.stringify(email(0)),
+    });
+    await res.arrayBuffer();
+    const h = (name: string) => res.headers.get(name);
+    return {
+      status: res.status,
+      limit: h("ratelimit-limit"),
+      remaining: h("ratelimit-remaining"),
+      reset: h("ratelimit-reset"),
+      retryAfter: h("retry-after"),
+    };
+  }
+
+  it("sliding: allows `limit` calls in any second and frees a slot when the oldest call is a second old", async () => {
+    timed.setOptions({ ratePerSecond: 5, rateWindow: "sliding" });
+    const first = [];
+    for (const at of [0, 200, 400, 600, 800]) first.push(await callAt(at));
+    expect(first.map((r) => [r.status, r.remaining])).toEqual([
+      [200, "4"],
+      [200, "3"],
+      [200, "2"],
+      [200, "1"],
+      [200, "0"],
+    ]);
+    expect(first.every((r) => r.limit === "5" && r.reset === "1" && r.retryAfter === null)).toBe(true);
+    // 999 ms after the first call it is still in the window; the answer says wait (1 s, rounded up).
+    expect(await callAt(999)).toMatchObject({ status: 429, remaining: "0", reset: "1", retryAfter: "1" });
+    // At 1,000 ms the first call has left: one slot, used at once.
+    expect(await callAt(1000)).toMatchObject({ status: 200, remaining: "0" });
+    expect(await callAt(1100)).toMatchObject({ status: 429 });
+    expect(await callAt(1200)).toMatchObject({ status: 200, remaining: "0" });
+    // A quiet second empties the window.
+    expect(await callAt(2300)).toMatchObject({ status: 200, remaining: "4" });
+    expect(timed.emails).toHaveLength(8);
+  });
+
+  it("fixed: allows `limit` calls per whole second of the clock and starts afresh at the next one", async () => {
+    timed.setOptions({ ratePerSecond: 5, rateWindow: "fixed" });
+    for (let i = 0; i < 5; i++) {
+      expect(await callAt(10_900 + i)).toMatchObject({ status: 200, remaining: String(4 - i), reset: "1" });
+    }
+    expect(await callAt(10_950)).toMatchObject({ status: 429, remaining: "0", reset: "1", retryAfter: "1" });
+    // A new second: the count starts again, although the last five calls were 100 ms ago.
+    const next = [];
+    for (let i = 0; i < 6; i++) next.push(await callAt(11_000 + i));
+    expect(next.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(next[0]).toMatchObject({ remaining: "4", reset: "1" });
+    expect(timed.emails).toHaveLength(10);
+  });
+
+  it("bucket (the default): a burst of `limit`, then a call per 1/limit seconds", async () => {
+    timed.setOptions({ ratePerSecond: 5 });
+    const burst = [];
+    for (let i = 0; i < 6; i++) burst.push((await callAt(1000 + i)).status);
+    expect(burst).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(await callAt(1150)).toMatchObject({ status: 429, retryAfter: "1" });
+    expect(await callAt(1205)).toMatchObject({ status: 200, remaining: "0" });
+  });
+
+  it("is chosen over the control endpoint, and an unknown window is refused", async () => {
+    const set = (body: unknown) => fetch(`${timed.url}/__mock/options`, { method: "POST", body: JSON.stringify(body) });
+    expect((await set({ ratePerSecond: 1, rateWindow: "sliding" })).status).toBe(200);
+    const state = (await (await fetch(`${timed.url}/__mock/state`)).json()) as { options: unknown };
+    expect(state.options).toMatchObject({ ratePerSecond: 1, rateWindow: "sliding" });
+    expect(await callAt(0)).toMatchObject({ status: 200 });
+    expect(await callAt(500)).toMatchObject({ status: 429 });
+
+    const bad = await set({ rateWindow: "leaky" });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      name: "validation_error",
+      message: expect.stringContaining("rateWindow"),
+    });
+  });
+});
+
 describe("faults", () => {
   async function statuses(n: number) {
     const out: number[] = [];

@@ -210,11 +210,19 @@ describe("no mail bombing", () => {
   });
 
   it("the per-address rate limit counts the mailbox, not the exact address", async () => {
-    const base = `rate${Date.now().toString(36)}`;
-    const statuses = [];
-    for (let i = 0; i < 4; i++)
-      statuses.push((await postJson("/subscribe", { email: `${base}+${i}@example.org` })).status);
-    expect(statuses).toEqual([202, 202, 202, 429]);
+    // The limiter counts in windows aligned to the wall-clock minute: a run that straddles a minute
+    // boundary is repeated once (the next one cannot straddle another).
+    for (let run = 0; ; run++) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const base = `rate${Date.now().toString(36)}r${run}`;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await postJson("/subscribe", { email: `${base}+${i}@example.org` })).status);
+      }
+      if (Math.floor(Date.now() / 60_000) !== minute && run === 0) continue;
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      break;
+    }
   });
 
   it("at most 3 confirmation mails per mailbox per 24 hours", async () => {
@@ -280,8 +288,20 @@ describe("no mail bombing", () => {
 describe("DELETE /admin/subscribers/<email>", () => {
   it("erases the person, keeps a hashed suppression entry, and imports skip it", async () => {
     const email = fresh("erase");
-    await subscribeAndConfirm(email);
+    const welcome = await subscribeAndConfirm(email);
     const id = (await row(email))!.id;
+    // A digest they got: the ledger froze their address and links at the first attempt.
+    const at = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO editions (id, cadence, window_from, window_to, items, tags, status, created_at, updated_at)
+         VALUES ('erase-edition', 'daily', ?1, ?1, '[]', '[]', 'done', ?1, ?1)`,
+      ).bind(at),
+      env.DB.prepare(
+        `INSERT INTO deliveries (edition_id, subscriber_id, chunk, variant, status, address, unsubscribe_url,
+           preferences_url, updated_at) VALUES ('erase-edition', ?1, 0, '[]', 'sent', ?2, 'https://u', 'https://p', ?3)`,
+      ).bind(id, email, at),
+    ]);
     const res = await get(`/admin/subscribers/${encodeURIComponent(email.toUpperCase())}`, {
       method: "DELETE",
       headers: ADMIN,
@@ -300,6 +320,16 @@ describe("DELETE /admin/subscribers/<email>", () => {
       .all();
     expect(left.results).toEqual([{ event: "erased", ip: null, detail: null }]);
     expect(await mailCount(email)).toBe(0);
+    const ledger = await env.DB.prepare(
+      "SELECT status, address, unsubscribe_url, preferences_url FROM deliveries WHERE subscriber_id = ?1",
+    )
+      .bind(id)
+      .all();
+    expect(ledger.results).toEqual([{ status: "sent", address: null, unsubscribe_url: null, preferences_url: null }]);
+    // An old mail's unsubscribe link still works, and its page names no hash.
+    const page = await get(linkIn(welcome.text, "unsubscribe"));
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain("erased:");
 
     const imported = (await (await importCsv(`email\n${email}\n`)).json()) as { added: number; skipped: unknown[] };
     expect(imported).toMatchObject({ added: 0, skipped: [{ line: 2, reason: expect.stringContaining("erased") }] });

@@ -8,6 +8,8 @@ export interface LayoutProps {
   siteUrl: string;
   publisher: string;
   postalAddress: string;
+  /** BCP 47 tag of the site's language (data/site.yaml), e.g. "en-GB": the mail's lang attribute. */
+  language: string;
   /** Shown in the inbox list next to the subject. */
   preview: string;
   /** Present on list mail (welcome, digest): a visible way out, and to change what arrives. */
@@ -30,7 +32,7 @@ const footer = { fontSize: "13px", lineHeight: "20px", color: colors.muted, marg
 
 export function Layout(props: LayoutProps) {
   return (
-    <Html lang="en">
+    <Html lang={props.language}>
       <Head />
       <Preview>{props.preview}</Preview>
       <Body style={body}>

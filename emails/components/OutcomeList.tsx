@@ -1,11 +1,19 @@
 // A briefing's key outcomes as a numbered list: linked headline, detail line and figures.
 import { Link } from "@react-email/components";
-import { formatFigure } from "../../src/render/briefing-html.ts";
-import type { DigestOutcome } from "../Digest.tsx";
+import { formatFigure } from "../../src/render/figures.ts";
 import { colors } from "./Layout.tsx";
 
+/** One key outcome as the list shows it. */
+export interface OutcomeListItem {
+  id: string;
+  headline: string;
+  detail?: string;
+  figures: { label: string; value: number; unit?: string }[];
+  url: string;
+}
+
 export interface OutcomeListProps {
-  outcomes: DigestOutcome[];
+  outcomes: OutcomeListItem[];
   /** BCP 47 tag for the figures' number format. */
   language: string;
 }

@@ -2,8 +2,17 @@
 import { baseUrl, signingKey } from "../config.ts";
 import type { Content } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
-import { createTransport, type MailTransport } from "../mail/transport.ts";
+import { createTransport } from "../mail/choose-transport.ts";
+import type { MailTransport, RateInfo } from "../mail/transport.ts";
+import { pacer } from "./pacer.ts";
 import type { DigestMessage } from "./queue-messages.ts";
+
+/** Spaces provider calls (see pacer.ts); tests and the outage benchmark give one on simulated time. */
+export interface CallPacer {
+  wait(): Promise<void>;
+  update(startedAt: number, rate: RateInfo | undefined): void;
+  block(seconds: number): void;
+}
 
 export interface DigestDeps {
   db: D1Database;
@@ -18,6 +27,7 @@ export interface DigestDeps {
   signingKey: string;
   /** Base of the exponential backoff between retries of a failed chunk, in seconds. */
   backoffSeconds: number;
+  pacer: CallPacer;
   now: () => Date;
 }
 
@@ -32,6 +42,7 @@ export function digestDeps(env: Bindings, content: Content): DigestDeps {
     from: env.MAIL_FROM || content.site.mailFrom,
     signingKey: signingKey(env),
     backoffSeconds: Number(env.DIGEST_BACKOFF_SECONDS ?? 5),
+    pacer,
     now: () => new Date(),
   };
 }

@@ -21,7 +21,8 @@ export function renderAtom(doc: FeedDocument): string {
   const links = pagingLinks(doc)
     .map((l) => `  <link rel="${l.rel}" href="${escapeXml(l.href)}" type="application/atom+xml"/>\n`)
     .join("");
-  const logo = doc.logo ? `  <logo>${escapeXml(doc.logo)}</logo>\n` : "";
+  // RFC 4287: icon small and square, logo larger.
+  const images = `  <icon>${escapeXml(doc.icons.ico)}</icon>\n  <logo>${escapeXml(doc.logo)}</logo>\n`;
   const hub = doc.hub ? `  <link rel="hub" href="${escapeXml(doc.hub)}"/>\n` : "";
   const entries = doc.entries
     .map((e) => {
@@ -52,7 +53,7 @@ export function renderAtom(doc: FeedDocument): string {
     `  <link rel="alternate" type="text/html" href="${escapeXml(doc.homeUrl)}"/>\n` +
     links +
     hub +
-    logo +
+    images +
     entries +
     "</feed>\n"
   );

@@ -1,6 +1,7 @@
 // A format-neutral feed document built from the content model. The RSS, Atom and JSON Feed renderers
 // only serialise it, so all three always carry the same entries, ids, dates and outcomes.
 import type { Briefing, Content, Figure } from "../content/schema.ts";
+import { iconUrls } from "../icons/paths.ts";
 import { briefingContentHtml, briefingUrl, outcomeContentHtml, outcomeUrl } from "../render/briefing-html.ts";
 import { newestOf } from "../render/dates.ts";
 
@@ -49,7 +50,9 @@ export interface FeedDocument {
   /** Newest entry change across all pages: Last-Modified and the feed's updated date. */
   updated: string;
   entries: FeedEntry[];
-  logo?: string;
+  icons: ReturnType<typeof iconUrls>;
+  /** The publisher's logo from data/site.yaml, else the large icon. */
+  logo: string;
   /** WebSub hub readers may subscribe to for pushed updates. */
   hub?: string;
 }
@@ -175,7 +178,8 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
       lastPage,
       updated: newestOf(briefings.map((b) => b.updated ?? b.published)).toISOString(),
       entries,
-      ...(site.logo ? { logo: new URL(site.logo, `${base}/`).href } : {}),
+      icons: iconUrls(base),
+      logo: site.logo ? new URL(site.logo, `${base}/`).href : iconUrls(base).large.url,
       ...(req.hub ? { hub: req.hub } : {}),
     },
   };

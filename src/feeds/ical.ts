@@ -5,8 +5,9 @@
 // Serialisation rules (escaping, folding, CRLF): ical-lines.ts.
 import { isTimed } from "../content/event-time.ts";
 import type { Briefing, Content } from "../content/schema.ts";
-import { briefingUrl, formatFigure } from "../render/briefing-html.ts";
+import { briefingUrl } from "../render/briefing-html.ts";
 import { newestOf } from "../render/dates.ts";
+import { formatFigure } from "../render/figures.ts";
 import { dateValue, contentLine as line, textValue, utcValue } from "./ical-lines.ts";
 import { TTL_MINUTES } from "./rss.ts";
 

@@ -16,9 +16,9 @@ export function renderRss(doc: FeedDocument): string {
     .map((l) => `    <atom:link rel="${l.rel}" href="${escapeXml(l.href)}" type="application/rss+xml"/>\n`)
     .join("");
   const hub = doc.hub ? `    <atom:link rel="hub" href="${escapeXml(doc.hub)}"/>\n` : "";
-  const image = doc.logo
-    ? `    <image><url>${escapeXml(doc.logo)}</url><title>${escapeRssText(doc.title)}</title><link>${escapeXml(doc.homeUrl)}</link></image>\n`
-    : "";
+  // RSS images are at most 144 wide; title and link must match the channel's (W3C validator).
+  const { url, width, height } = doc.icons.rssImage;
+  const image = `    <image><url>${escapeXml(url)}</url><title>${escapeRssText(doc.title)}</title><link>${escapeXml(doc.homeUrl)}</link><width>${width}</width><height>${height}</height></image>\n`;
   const items = doc.entries
     .map((e) => {
       const categories = e.tags.map((t) => `      <category>${escapeRssText(t)}</category>\n`).join("");

@@ -70,6 +70,17 @@ export class RenderCache {
   }
 }
 
+/**
+ * The Accept-Encoding the client itself sent. The runtime (Cloudflare, and workerd under wrangler dev)
+ * rewrites the request's header to "br, gzip" whatever the client asked for, and keeps the client's
+ * own header in cf.clientAcceptEncoding ("" when it sent none). Without a cf object (a request made
+ * inside the Worker or a test) the header is the client's.
+ */
+export function clientAcceptEncoding(req: Request): string | undefined {
+  const sent = (req.cf as IncomingRequestCfProperties | undefined)?.clientAcceptEncoding;
+  return typeof sent === "string" ? sent : (req.headers.get("Accept-Encoding") ?? undefined);
+}
+
 function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
   return header.split(",").some((part) => {
@@ -93,7 +104,8 @@ export const conditionalGet = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 
  * If-None-Match was sent, as RFC 9110 §13.1.3 asks.
  */
 export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): Response {
-  const gzipped = acceptsGzip(c.req.header("Accept-Encoding"));
+  // Plain clients (curl without --compressed, Python's urllib, wget) get plain bytes.
+  const gzipped = acceptsGzip(clientAcceptEncoding(c.req.raw));
   const headers = new Headers({
     "Content-Type": doc.contentType,
     ETag: gzipped ? doc.etag.replace(/"$/, '.gz"') : doc.etag,

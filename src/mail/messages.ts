@@ -18,7 +18,13 @@ export interface MailContext {
 
 function siteProps({ content, base }: MailContext) {
   const { site } = content;
-  return { siteTitle: site.title, siteUrl: `${base}/`, publisher: site.publisher, postalAddress: site.postalAddress };
+  return {
+    siteTitle: site.title,
+    siteUrl: `${base}/`,
+    publisher: site.publisher,
+    postalAddress: site.postalAddress,
+    language: site.language,
+  };
 }
 
 export async function confirmationMail(

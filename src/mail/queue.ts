@@ -5,7 +5,8 @@
 // mail given up (refused, or dead-lettered after the retries) stays on record.
 import type { Bindings } from "../env.ts";
 import { event } from "../subscriptions/store.ts";
-import { createTransport, type MailTransport, type OutgoingMail } from "./transport.ts";
+import { createTransport } from "./choose-transport.ts";
+import type { MailTransport, OutgoingMail } from "./transport.ts";
 
 export const MAIL_QUEUE = "briefwire-mail";
 export const MAIL_DEAD_LETTER_QUEUE = "briefwire-mail-dlq";

@@ -17,7 +17,7 @@ function retryAfter(headers: Record<string, string> | null, fallback: number): n
   return Number.isFinite(value) && value > 0 ? Math.ceil(value) : fallback;
 }
 
-function rateInfo(headers: Record<string, string> | null): RateInfo | undefined {
+export function rateInfo(headers: Record<string, string> | null): RateInfo | undefined {
   const limit = Number(headers?.["ratelimit-limit"]);
   const remaining = Number(headers?.["ratelimit-remaining"]);
   const resetSeconds = Number(headers?.["ratelimit-reset"]);
@@ -35,6 +35,7 @@ export function classifyError(error: ApiError, headers: Record<string, string> |
   if (name === "concurrent_idempotent_requests") {
     return { ok: false, retry: true, kind: "in_flight", retryAfterSeconds: retryAfter(headers, 2), message };
   }
+  if (name === "invalid_idempotent_request") return { ok: false, retry: false, kind: "conflict", message };
   if (name === "daily_quota_exceeded" || name === "monthly_quota_exceeded") {
     return { ok: false, retry: false, kind: "quota", message };
   }

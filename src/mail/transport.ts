@@ -1,9 +1,5 @@
 // The one small interface between the product and whoever delivers mail. Resend and the local outbox
-// implement it; which one is active is decided once, in createTransport(), from the environment.
-import { requireMailDelivery } from "../config.ts";
-import type { Bindings } from "../env.ts";
-import { OutboxTransport } from "./outbox.ts";
-import { ResendTransport } from "./resend.ts";
+// implement it; which one is active is decided in choose-transport.ts, from the environment.
 
 export interface OutgoingMail {
   from: string;
@@ -38,8 +34,11 @@ export type SendOutcome =
   | {
       ok: false;
       retry: false;
-      /** rejected: the provider refused the content (validation); quota: daily/monthly quota; auth: bad key. */
-      kind: "rejected" | "quota" | "auth";
+      /**
+       * rejected: the provider refused the content (validation); quota: daily/monthly quota; auth: bad key;
+       * conflict: the idempotency key was used before with another payload (the earlier call was accepted).
+       */
+      kind: "rejected" | "quota" | "auth" | "conflict";
       message: string;
     };
 
@@ -47,11 +46,4 @@ export interface MailTransport {
   readonly name: "resend" | "outbox";
   /** Sends up to 100 mails as one call. The same key with the same batch must never deliver twice. */
   send(batch: OutgoingMail[], idempotencyKey: string): Promise<SendOutcome>;
-}
-
-/** Resend when RESEND_API_KEY is set; the outbox only in local mode; otherwise a ConfigError, never a fallback. */
-export function createTransport(env: Bindings): MailTransport {
-  requireMailDelivery(env);
-  if (env.RESEND_API_KEY) return new ResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL);
-  return new OutboxTransport(env.DB);
 }

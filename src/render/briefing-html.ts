@@ -3,6 +3,7 @@
 import type { Briefing, Figure, Outcome, Site } from "../content/schema.ts";
 import { escapeHtml } from "../text/escape.ts";
 import { humanDays } from "./dates.ts";
+import { formatFigure } from "./figures.ts";
 
 export function briefingUrl(base: string, slug: string): string {
   return `${base}/briefings/${slug}`;
@@ -16,20 +17,6 @@ export function outcomeUrl(base: string, slug: string, outcomeId: string): strin
 export function absolutizeLinks(html: string, base: string): string {
   // Only our own attributes can match: text content has its quotes escaped.
   return html.replace(/ (href|src)="\//g, ` $1="${base}/`);
-}
-
-// Building an Intl.NumberFormat costs far more than using one: a calendar of 2,000 events spent most of
-// its time here. One per language, kept for the isolate's life.
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-export function formatFigure(figure: Figure, language: string): string {
-  let format = numberFormats.get(language);
-  if (!format) {
-    format = new Intl.NumberFormat(language, { maximumFractionDigits: 6 });
-    numberFormats.set(language, format);
-  }
-  const value = format.format(figure.value);
-  return `${figure.label}: ${value}${figure.unit ? ` ${figure.unit}` : ""}`;
 }
 
 export function figuresHtml(figures: Figure[] | undefined, language: string): string {

@@ -2,7 +2,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
 import { CADENCE_REASON, CADENCES } from "../cadences.ts";
 import { adminToken } from "../config.ts";
 import { digestDeps } from "../digest/deps.ts";
@@ -10,12 +9,13 @@ import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
 import { periodBefore } from "../digest/plan.ts";
 import { type EditionPreview, previewEdition, testMail } from "../digest/preview.ts";
+import type { AppEnv } from "../env.ts";
 import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
-import { listHeadersFor } from "../mail/list-headers.ts";
+import { listHeaders } from "../mail/list-headers.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
@@ -262,7 +262,7 @@ adminRoutes.post("/digest/test", validate("json", TestSendSchema), async (c) => 
     { ...p, mail: p.mail },
     address.email,
     deps.from,
-    listHeadersFor(content.site, deps.base),
+    (unsubscribeUrl) => listHeaders(content.site, deps.base, unsubscribeUrl),
     deps.base,
   );
   // A key of its own per test: asking twice sends twice, and nothing here is an edition's chunk.

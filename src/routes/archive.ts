@@ -1,7 +1,7 @@
 // GET /digests and /digests/:id — the public archive of sent editions.
 import { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
 import type { Briefing } from "../content/schema.ts";
+import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { archivePage, editionPage } from "../web/archive-pages.ts";
 import { renderError } from "./pages.ts";

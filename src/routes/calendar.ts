@@ -1,7 +1,7 @@
 // The events calendar: /events.ics and /tags/:tag/events.ics. Served exactly as the feeds are: from the
 // render cache, with their validators, 304s, HEAD, gzip negotiation and polling interval.
 import { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../env.ts";
 import { CALENDAR_CONTENT_TYPE, CALENDAR_FILE, renderCalendar } from "../feeds/ical.ts";
 import { TTL_MINUTES } from "../feeds/rss.ts";
 import { rejectOtherMethods } from "../http/methods.ts";

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 // zod/mini: the same validation as zod with a fraction of its size in the Worker bundle.
 import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../env.ts";
 import { renderAtom } from "../feeds/atom.ts";
 import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind } from "../feeds/document.ts";
 import { renderJsonFeed } from "../feeds/json-feed.ts";

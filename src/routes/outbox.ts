@@ -2,8 +2,8 @@
 // It holds personal links, so outside local mode it needs the admin token; with Resend configured it is 404.
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../app.ts";
 import { isLocal } from "../config.ts";
+import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { getOutboxMessage, listOutbox } from "../mail/outbox.ts";
 import { page } from "../web/layout.ts";
@@ -27,7 +27,7 @@ outboxRoutes.get("/outbox.json", async (c) => {
   // ?limit=N (default 200, at most 10,000): a local digest to thousands is easier to check whole.
   const limit = Math.min(10_000, Math.max(1, Number.parseInt(c.req.query("limit") ?? "200", 10) || 200));
   const messages = await listOutbox(c.env.DB, limit);
-  return c.json({ messages: messages.map(({ from: _from, ...m }) => m) });
+  return c.json({ messages });
 });
 
 outboxRoutes.get("/outbox", async (c) => {

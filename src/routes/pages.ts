@@ -1,7 +1,7 @@
 // HTML routes: home, briefing pages, tag pages, the stylesheet, and the error page.
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet, type NotFound, type RenderInput, sendRendered } from "../http/render-cache.ts";
 import { newestOf } from "../render/dates.ts";

@@ -3,9 +3,9 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
-import type { AppEnv } from "../app.ts";
 import { CADENCE_REASON, CADENCES, isCadence } from "../cadences.ts";
 import { requireMailDelivery, signingKey } from "../config.ts";
+import type { AppEnv } from "../env.ts";
 import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
@@ -49,6 +49,9 @@ export function subscriptionDeps(c: Context<AppEnv>): SubscriptionDeps {
 }
 
 const ctx = (c: Context<AppEnv>) => ({ content: c.get("content"), base: c.get("base") });
+
+/** The address a personal page names; an erased subscriber's row only holds a hash of it. */
+const shownAddress = (s: Subscriber) => (s.erased_at ? "your address" : s.email);
 
 async function htmlPage(c: Context, body: Html, status: ContentfulStatusCode = 200) {
   return c.body(String(await body), status, {
@@ -271,7 +274,10 @@ subscriptionRoutes.get("/unsubscribe/:token", async (c) => {
   if (!link.ok) return linkProblem(c, link.problem);
   const prefs = await linkFor(deps, "preferences", link.subscriber);
   // Never unsubscribes by itself: mail scanners open links.
-  return htmlPage(c, unsubscribePage(ctx(c), link.subscriber.email, `/unsubscribe/${c.req.param("token")}`, prefs));
+  return htmlPage(
+    c,
+    unsubscribePage(ctx(c), shownAddress(link.subscriber), `/unsubscribe/${c.req.param("token")}`, prefs),
+  );
 });
 
 // RFC 8058 one-click: the provider POSTs "List-Unsubscribe=One-Click" with no cookies; the body is not
@@ -282,7 +288,7 @@ subscriptionRoutes.post("/unsubscribe/:token", async (c) => {
   if (!link.ok) return linkProblem(c, link.problem);
   const via = mediaType(c) === "" ? "page" : "post";
   await unsubscribe(deps, link.subscriber, requestMeta(c), via);
-  return htmlPage(c, unsubscribedPage(ctx(c), link.subscriber.email));
+  return htmlPage(c, unsubscribedPage(ctx(c), shownAddress(link.subscriber)));
 });
 
 const PreferencesSchema = z.object({
@@ -292,7 +298,7 @@ const PreferencesSchema = z.object({
 
 async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: Subscriber) {
   return {
-    email: s.email,
+    email: shownAddress(s),
     status: s.status,
     cadence: s.cadence,
     topics: s.topics,

@@ -1,8 +1,8 @@
 // POST /webhooks/resend: signed delivery events from Resend.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../app.ts";
 import { handleEvent, verifyWebhook } from "../digest/webhooks.ts";
+import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 

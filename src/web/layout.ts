@@ -1,7 +1,9 @@
-// The HTML shell every page shares: feed autodiscovery, stylesheet, header and footer. No JavaScript.
+// The HTML shell every page shares: feed autodiscovery, icons, link-preview tags (OpenGraph, Twitter
+// card, schema.org JSON-LD), stylesheet, header and footer. No JavaScript.
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Content, Site } from "../content/schema.ts";
+import { ICON_PATHS, iconUrls } from "../icons/paths.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -22,6 +24,50 @@ export interface PageShell {
   cssVersion: string;
   /** Pages reached through personal links: kept out of search engines. */
   noindex?: boolean;
+  /** A briefing: previews show it as an article with its dates. */
+  article?: { published: string; modified: string; tags: string[] };
+  /** schema.org data for the page (JSON-LD). */
+  structuredData?: object;
+}
+
+/** "en-GB" → "en_GB", the form OpenGraph's og:locale takes. */
+function ogLocale(language: string): string {
+  return language.replace("-", "_");
+}
+
+/** JSON inside <script>: "<" escaped so no text can close the element. */
+function jsonLd(data: object) {
+  return raw(`<script type="application/ld+json">${JSON.stringify(data).replace(/</g, "\\u003c")}</script>`);
+}
+
+function previewTags(shell: PageShell, fullTitle: string) {
+  const { site, base } = shell;
+  const image = iconUrls(base).large;
+  const article = shell.article;
+  return html`<meta property="og:type" content="${article ? "article" : "website"}">
+<meta property="og:site_name" content="${site.title}">
+<meta property="og:title" content="${shell.title === site.title ? site.title : shell.title}">
+<meta property="og:description" content="${shell.description}">
+<meta property="og:url" content="${base}${shell.canonicalPath}">
+<meta property="og:locale" content="${ogLocale(site.language)}">
+<meta property="og:image" content="${image.url}">
+<meta property="og:image:width" content="${image.width}">
+<meta property="og:image:height" content="${image.height}">
+<meta property="og:image:alt" content="${site.title}">
+${
+  article
+    ? html`<meta property="article:published_time" content="${article.published}">
+<meta property="article:modified_time" content="${article.modified}">
+${article.tags.map(
+  (t) => html`<meta property="article:tag" content="${t}">
+`,
+)}`
+    : raw("")
+}<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${fullTitle}">
+<meta name="twitter:description" content="${shell.description}">
+<meta name="twitter:image" content="${image.url}">
+${shell.structuredData ? jsonLd(shell.structuredData) : raw("")}`;
 }
 
 export function feedUrls(base: string, prefix: string) {
@@ -70,6 +116,10 @@ export function page(shell: PageShell): Html {
 <meta name="description" content="${shell.description}">
 <link rel="canonical" href="${base}${shell.canonicalPath}">
 ${shell.noindex ? html`<meta name="robots" content="noindex, nofollow">` : raw("")}
+<link rel="icon" href="${ICON_PATHS.ico}" sizes="16x16 32x32 48x48">
+<link rel="icon" href="${ICON_PATHS.svg}" type="image/svg+xml">
+<link rel="apple-touch-icon" href="${ICON_PATHS.touch}">
+${previewTags(shell, fullTitle)}
 <link rel="stylesheet" href="/assets/site.css?v=${shell.cssVersion}">
 ${autodiscovery(base, feeds)}
 ${feeds.prefix ? autodiscovery(base, { label: site.title, prefix: "" }) : raw("")}

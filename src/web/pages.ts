@@ -2,10 +2,12 @@
 import { html, raw } from "hono/html";
 import type { Cadence } from "../cadences.ts";
 import type { Briefing, Content, Outcome } from "../content/schema.ts";
-import { eventLine, formatFigure } from "../render/briefing-html.ts";
-import { humanDate } from "../render/dates.ts";
+import { eventLine } from "../render/briefing-html.ts";
+import { humanDate, rfc3339 } from "../render/dates.ts";
+import { formatFigure } from "../render/figures.ts";
 import { calendarLinks } from "./calendar-links.ts";
 import { feedUrls, type Html, page } from "./layout.ts";
+import { newsArticle } from "./structured-data.ts";
 
 export interface PageContext {
   content: Content;
@@ -147,6 +149,8 @@ ${subscribeForm()}`;
     canonicalPath: `/briefings/${b.slug}`,
     main,
     cssVersion: content.version,
+    article: { published: rfc3339(b.published), modified: rfc3339(b.updated ?? b.published), tags: b.tags },
+    structuredData: newsArticle(b, site, base),
   });
 }
 

@@ -134,16 +134,20 @@ export function preferencesPage(ctx: Ctx, s: PreferencesState): Html {
     html`<h1>Your preferences</h1>
 <p>For <strong>${s.email}</strong></p>
 ${notice}${error}
-<form method="post" action="${s.action}">
-<h2>How often</h2>
+<form class="preferences" method="post" action="${s.action}">
 <fieldset>
+<legend>How often</legend>
+<div class="choices">
 <label><input type="radio" name="cadence" value="instant"${checked(s.cadence === "instant")}> As it happens: one mail within 15 minutes of new briefings</label>
 <label><input type="radio" name="cadence" value="daily"${checked(s.cadence === "daily")}> Daily, when there is something new</label>
 <label><input type="radio" name="cadence" value="weekly"${checked(s.cadence === "weekly")}> Weekly, on Mondays</label>
+</div>
 </fieldset>
-<h2>Topics</h2>
-<p class="meta">Tick none to get every briefing.</p>
-<fieldset class="topics">${topicBoxes}</fieldset>
+<fieldset aria-describedby="topics-hint">
+<legend>Topics</legend>
+<p class="meta" id="topics-hint">Tick none to get every briefing.</p>
+<div class="topics">${topicBoxes}</div>
+</fieldset>
 <p><button type="submit">Save preferences</button></p>
 </form>
 <p class="meta"><a href="${s.unsubscribeUrl}">Unsubscribe from everything</a></p>`,

@@ -50,6 +50,27 @@ function rssCharacterData(xml: string): string[] {
   return problems;
 }
 
+const ABSOLUTE_URL = /^https?:\/\/[^\s]+$/;
+
+/** The validator's image checks: url, title and link present; title and link as the channel's; sizes. */
+function rssImageProblems(channel: Record<string, unknown>): string[] {
+  const image = channel.image as Record<string, unknown> | undefined;
+  if (image === undefined) return [];
+  const problems: string[] = [];
+  for (const field of ["url", "title", "link"])
+    if (image[field] === undefined) problems.push(`MissingElement: image/${field}`);
+  if (image.url !== undefined && !ABSOLUTE_URL.test(String(image.url))) problems.push(`InvalidURLAttribute: image/url`);
+  if (image.url !== undefined && !/\.(png|gif|jpe?g)$/i.test(String(image.url))) problems.push("ImageUrlFormat");
+  if (image.title !== undefined && String(image.title) !== String(channel.title))
+    problems.push("ImageTitleDoesntMatch");
+  if (image.link !== undefined && String(image.link) !== String(channel.link)) problems.push("ImageLinkDoesntMatch");
+  const width = image.width === undefined ? 88 : Number(image.width);
+  const height = image.height === undefined ? 31 : Number(image.height);
+  if (!Number.isInteger(width) || width <= 0 || width > 144) problems.push(`InvalidWidth: ${image.width}`);
+  if (!Number.isInteger(height) || height <= 0 || height > 400) problems.push(`InvalidHeight: ${image.height}`);
+  return problems;
+}
+
 export function rssProblems(xml: string, servedUrl: string): string[] {
   const problems = wellFormed(xml);
   if (problems.length) return problems;
@@ -63,6 +84,7 @@ export function rssProblems(xml: string, servedUrl: string): string[] {
   else if (self["@href"] !== servedUrl) problems.push(`SelfDoesntMatchLocation: ${self["@href"]} != ${servedUrl}`);
   for (const d of [channel.lastBuildDate, channel.pubDate])
     if (d && !RFC822.test(d)) problems.push(`InvalidRFC2822Date: ${d}`);
+  problems.push(...rssImageProblems(channel));
   const guids = new Set<string>();
   for (const item of channel.item ?? []) {
     const guid = typeof item.guid === "object" ? item.guid["#text"] : item.guid;
@@ -85,6 +107,9 @@ export function atomProblems(xml: string, servedUrl: string): string[] {
   for (const field of ["id", "title", "updated"])
     if (feed[field] === undefined) problems.push(`MissingElement: feed/${field}`);
   if (!RFC3339.test(feed.updated)) problems.push(`InvalidRFC3339Date: ${feed.updated}`);
+  for (const field of ["icon", "logo"])
+    if (feed[field] !== undefined && !ABSOLUTE_URL.test(String(feed[field])))
+      problems.push(`InvalidIRI: feed/${field}`);
   const self = (feed.link ?? []).find((l: Record<string, string>) => l["@rel"] === "self");
   if (!self) problems.push("MissingSelfLink");
   else if (self["@href"] !== servedUrl) problems.push(`SelfDoesntMatchLocation: ${self["@href"]} != ${servedUrl}`);
@@ -122,6 +147,9 @@ export function jsonFeedProblems(body: string, servedUrl: string): string[] {
   if ("author" in feed) problems.push("uses 1.0 `author` instead of `authors`");
   if (!Array.isArray(feed.authors) || !feed.authors.length) problems.push("missing authors");
   if (feed.next_url !== undefined && feed.next_url === feed.feed_url) problems.push("next_url equals feed_url");
+  for (const field of ["icon", "favicon"])
+    if (feed[field] !== undefined && !ABSOLUTE_URL.test(String(feed[field])))
+      problems.push(`${field}: not an absolute URL`);
   if (!String(servedUrl).startsWith(feed.feed_url))
     problems.push(`feed_url ${feed.feed_url} is not the served feed ${servedUrl}`);
   const ids = new Set<string>();

@@ -15,7 +15,7 @@ export async function mockFaults(faults: Record<string, number | string>): Promi
   await fetch(url("faults"), { method: "POST", body: JSON.stringify(faults) });
 }
 
-export async function mockOptions(options: Record<string, number>): Promise<void> {
+export async function mockOptions(options: Record<string, number | string>): Promise<void> {
   await fetch(url("options"), { method: "POST", body: JSON.stringify(options) });
 }
 

@@ -2,12 +2,25 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createLimiter, RATE_WINDOWS, type RateLimiter, type RateWindow } from "./rate-windows.ts";
 
 export interface MockOptions {
-  /** Requests allowed per second before 429 (token bucket, per server). 0 = unlimited. Default 0. */
+  /** Requests allowed per second before 429 (per server). 0 = unlimited. Default 0. */
   ratePerSecond?: number;
+  /**
+   * How the limit is counted (see rate-windows.ts): "bucket" (default; a token bucket holding one
+   * second of requests), "sliding" (a sliding one-second window) or "fixed" (windows that reset at
+   * whole seconds of the clock).
+   */
+  rateWindow?: RateWindow;
   /** Artificial latency per request in ms (default 0). */
   latencyMs?: number;
+}
+
+export interface StartOptions extends MockOptions {
+  port?: number;
+  /** Keep each recorded email's html, text and headers (default true); a 20,000-mail benchmark needs only who got what. */
+  keepBodies?: boolean;
 }
 
 export interface Faults {
@@ -25,6 +38,14 @@ export interface Faults {
   outageFor?: string;
   /** Deterministic seed for the fault dice (use a small seeded PRNG like mulberry32 so runs are repeatable). */
   seed?: number;
+  /**
+   * An outage: every API call fails, without doing any work, until the faults are set again.
+   * "error500": 500 internal_server_error; "timeout": the connection drops with no answer;
+   * "mixed": the two in turn; "rateLimited": 429 rate_limit_exceeded with `retry-after: outageRetryAfter`
+   * (default 1) — a neighbour on the same team holding the limit.
+   */
+  outage?: "error500" | "timeout" | "mixed" | "rateLimited";
+  outageRetryAfter?: number;
 }
 
 export interface RecordedEmail extends ParsedEmail {
@@ -43,6 +64,8 @@ export interface RecordedCall {
   size: number;
   /** Raw request body length in bytes. */
   bytes: number;
+  /** Date.now() when the request had been read (when the rate limit counts it). */
+  arrivedAt: number;
   /** Date.now() when the answer was given (or lost). */
   at: number;
 }
@@ -101,44 +124,6 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Token bucket holding up to one second of requests, so a burst of `rate` passes and then `rate` per second. */
-class Bucket {
-  private tokens: number;
-  private last = performance.now();
-  readonly rate: number;
-  constructor(rate: number) {
-    this.rate = rate;
-    this.tokens = this.capacity;
-  }
-  get capacity(): number {
-    return Math.max(1, this.rate);
-  }
-  private refill(): void {
-    const now = performance.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
-  }
-  take(): boolean {
-    this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-  /** Headers for an answer; `limited` asks for the wait until the next token rather than until the bucket is full. */
-  headers(limited: boolean): Record<string, string> {
-    this.refill();
-    const missing = limited ? 1 - this.tokens : this.capacity - this.tokens;
-    const reset = String(Math.max(1, Math.ceil(missing / this.rate)));
-    const out: Record<string, string> = {
-      "ratelimit-limit": String(this.rate),
-      "ratelimit-remaining": String(limited ? 0 : Math.floor(this.tokens)),
-      "ratelimit-reset": reset,
-    };
-    if (limited) out["retry-after"] = reset;
-    return out;
-  }
 }
 
 function addressList(value: unknown, field: string, required: boolean): string[] | undefined {
@@ -295,37 +280,47 @@ function errorJson(status: number, name: string, message: string): string {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function startResendMock(options: MockOptions & { port?: number } = {}): Promise<ResendMock> {
-  const { port = 0, ...startOptions } = options;
+/** `clock` is what the rate limit counts with (ms; default the wall clock), so tests can simulate time. */
+export async function startResendMock(options: StartOptions & { clock?: () => number } = {}): Promise<ResendMock> {
+  const {
+    port = 0,
+    keepBodies = true,
+    clock = () => performance.timeOrigin + performance.now(),
+    ...startOptions
+  } = options;
   const emails: RecordedEmail[] = [];
   const calls: RecordedCall[] = [];
   const keys = new Map<string, StoredKey>();
-  let opts: Required<MockOptions> = { ratePerSecond: 0, latencyMs: 0 };
-  let bucket: Bucket | undefined;
+  let opts: Required<MockOptions> = { ratePerSecond: 0, rateWindow: "bucket", latencyMs: 0 };
+  let limiter: RateLimiter | undefined;
   let faults: Faults = {};
   let dice = mulberry32(DEFAULT_SEED);
+  let outageCalls = 0;
   // Bumped by reset() so requests still sleeping through latency from a previous test cannot leak into the next one.
   let generation = 0;
 
   function setOptions(o: MockOptions): void {
     const next = { ...opts, ...stripUndefined(o) };
-    const rateChanged = next.ratePerSecond !== opts.ratePerSecond || !bucket;
+    if (!RATE_WINDOWS.includes(next.rateWindow)) throw new RangeError(`unknown rateWindow: ${next.rateWindow}`);
     // Numbers may arrive as strings over the control endpoint.
-    opts = { ratePerSecond: Number(next.ratePerSecond) || 0, latencyMs: Number(next.latencyMs) || 0 };
-    // Only a new rate refills the bucket, so tuning latency mid-run does not hand out free requests.
-    if (rateChanged) bucket = opts.ratePerSecond > 0 ? new Bucket(opts.ratePerSecond) : undefined;
+    const ratePerSecond = Number(next.ratePerSecond) || 0;
+    const rateChanged = ratePerSecond !== opts.ratePerSecond || next.rateWindow !== opts.rateWindow || !limiter;
+    opts = { ratePerSecond, rateWindow: next.rateWindow, latencyMs: Number(next.latencyMs) || 0 };
+    // Only a new limit starts counting afresh, so tuning latency mid-run does not hand out free requests.
+    if (rateChanged) limiter = ratePerSecond > 0 ? createLimiter(opts.rateWindow, ratePerSecond) : undefined;
   }
   function setFaults(f: Faults): void {
     faults = { ...f };
     dice = mulberry32(f.seed ?? DEFAULT_SEED);
+    outageCalls = 0;
   }
   function reset(): void {
     emails.length = 0;
     calls.length = 0;
     keys.clear();
     generation++;
-    opts = { ratePerSecond: 0, latencyMs: 0 };
-    bucket = undefined;
+    opts = { ratePerSecond: 0, rateWindow: "bucket", latencyMs: 0 };
+    limiter = undefined;
     setOptions(startOptions);
     setFaults({});
   }
@@ -355,7 +350,13 @@ export async function startResendMock(options: MockOptions & { port?: number } =
         return send(res, 400, errorJson(400, "validation_error", "Body must be a JSON object."));
       }
       if (path === "/__mock/faults") setFaults(body as Faults);
-      else setOptions(body as MockOptions);
+      else {
+        try {
+          setOptions(body as MockOptions);
+        } catch (e) {
+          return send(res, 400, errorJson(400, "validation_error", String((e as Error).message)));
+        }
+      }
       return send(res, 200, JSON.stringify({ ok: true }));
     }
     return send(res, 404, errorJson(404, "not_found", "Unknown mock control endpoint."));
@@ -363,13 +364,14 @@ export async function startResendMock(options: MockOptions & { port?: number } =
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer): Promise<void> {
     const startedIn = generation;
+    const arrivedAt = Date.now();
     const idempotencyKey = header(req, "idempotency-key");
     let size = 0;
     const record = (status: number) =>
-      calls.push({ path, status, idempotencyKey, size, bytes: raw.length, at: Date.now() });
+      calls.push({ path, status, idempotencyKey, size, bytes: raw.length, arrivedAt, at: Date.now() });
     const answer = (status: number, body: string) => {
       record(status);
-      send(res, status, body, bucket?.headers(false) ?? {});
+      send(res, status, body, limiter?.headers(clock(), false) ?? {});
     };
     const fail = (e: ApiError) => answer(e.status, errorJson(e.status, e.code, e.message));
 
@@ -382,10 +384,30 @@ export async function startResendMock(options: MockOptions & { port?: number } =
       if (!header(req, "user-agent")?.trim()) {
         throw new ApiError(403, "validation_error", "User-Agent header is required");
       }
-      if (bucket && !bucket.take()) {
+      if (faults.outage) {
+        const mode = faults.outage === "mixed" ? (outageCalls++ % 2 === 0 ? "error500" : "timeout") : faults.outage;
+        if (mode === "timeout") {
+          record(0);
+          res.socket?.destroy();
+          return;
+        }
+        if (mode === "rateLimited") {
+          record(429);
+          const wait = String(Number(faults.outageRetryAfter) || 1);
+          const headers = {
+            "ratelimit-limit": "5",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": wait,
+            "retry-after": wait,
+          };
+          return send(res, 429, errorJson(429, "rate_limit_exceeded", "Too many requests."), headers);
+        }
+        throw new ApiError(500, "internal_server_error", "An unexpected error occurred. Please try again later.");
+      }
+      if (limiter && !limiter.take(clock())) {
         record(429);
-        const message = `Too many requests. You can only make ${bucket.rate} requests per second. See rate limit response headers for more information.`;
-        return send(res, 429, errorJson(429, "rate_limit_exceeded", message), bucket.headers(true));
+        const message = `Too many requests. You can only make ${limiter.limit} requests per second. See rate limit response headers for more information.`;
+        return send(res, 429, errorJson(429, "rate_limit_exceeded", message), limiter.headers(clock(), true));
       }
 
       let body: unknown;
@@ -446,7 +468,8 @@ export async function startResendMock(options: MockOptions & { port?: number } =
       const batchCallId = path === "/emails/batch" ? randomUUID() : undefined;
       const ids = parsed.emails.map((email) => {
         const id = randomUUID();
-        emails.push({ id, ...stripUndefined(email), batchCallId, idempotencyKey, receivedAt });
+        const kept = keepBodies ? email : { ...email, html: undefined, text: undefined, headers: undefined };
+        emails.push({ id, ...stripUndefined(kept), batchCallId, idempotencyKey, receivedAt });
         return id;
       });
       const responseBody = JSON.stringify(

@@ -39,6 +39,7 @@ export function postForm(
 
 export interface OutboxMessage {
   id: string;
+  from: string;
   to: string;
   subject: string;
   headers: Record<string, string>;
