@@ -6,6 +6,7 @@ import { announceNewContent } from "../websub/ping.ts";
 import { recordFirstSeen } from "./briefing-record.ts";
 import { type DigestDeps, digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
+import { sendInstantAlerts } from "./instant.ts";
 import { deferChunk } from "./ledger.ts";
 import { cadencesDue } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
@@ -14,7 +15,7 @@ import { resumeStalled } from "./sweeper.ts";
 
 export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
 
-/** The cron that starts the digest; the other (every 15 minutes) announces new content and resumes stalled editions. */
+/** The cron that starts the digest; the other (every 15 minutes) announces new content, sends instant alerts and resumes stalled editions. */
 export const DIGEST_CRON = "0 7 * * *";
 
 interface ScheduledStep {
@@ -50,6 +51,11 @@ export const SCHEDULED_STEPS: ScheduledStep[] = [
       const failed = results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));
       if (failed.length) throw new Error(failed.join("; "));
     },
+  },
+  {
+    name: "instant",
+    due: (cron) => cron !== DIGEST_CRON,
+    run: (env, content, at) => sendInstantAlerts(env, content, at),
   },
   {
     name: "sweeper",
