@@ -47,9 +47,38 @@ function workersProject(
   } satisfies TestProjectInlineConfiguration;
 }
 
+// Only for `npm run bench` (bench/digest-outage.ts sets BENCH_RESEND_URL): an edition through a
+// simulated outage, in workerd, against the Resend stand-in the benchmark itself runs.
+function outageBenchProject() {
+  return {
+    plugins: [
+      cloudflareTest(async () => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            RESEND_API_KEY: "re_bench",
+            RESEND_BASE_URL: process.env.BENCH_RESEND_URL ?? "",
+            RESEND_MOCK_URL: process.env.BENCH_RESEND_URL ?? "",
+            BENCH_RECIPIENTS: process.env.BENCH_RECIPIENTS ?? "20000",
+            BENCH_OUTAGE_HOURS: process.env.BENCH_OUTAGE_HOURS ?? "2",
+          },
+        },
+      })),
+    ],
+    test: {
+      name: "bench-outage",
+      include: ["bench/digest-outage.workers.ts"],
+      setupFiles: ["tests/support/apply-migrations.ts"],
+      testTimeout: 30 * 60_000,
+    },
+  } satisfies TestProjectInlineConfiguration;
+}
+
 export default defineConfig({
   test: {
     projects: [
+      ...(process.env.BENCH_RESEND_URL ? [outageBenchProject()] : []),
       workersProject(
         "workers",
         ["tests/**/*.test.ts"],

@@ -10,10 +10,12 @@
 // 100,000-row CSV import.
 // Part 2 (digest, bench/digest.ts): an edition to 20,000 recipients through the local Queue to the
 // Resend stand-in limited to a set rate: renders, provider calls, throughput against the limit, CPU.
-// Part 3 (ledger, bench/ledger.ts): the D1 schema in SQLite with 10,000 and 100,000 subscribers and
-// a simulated month of daily editions, compacted as the cron does: size after a week and a month.
 // The digest runs twice, against a stand-in counting its limit in a sliding one-second window and
 // against one whose windows reset at whole seconds (Resend documents its headers, not its window).
+// Part 3 (bench/digest-outage.ts): the same edition through a 2-hour provider outage starting
+// mid-edition, in simulated time: mails lost, duplicated, provider calls that did work.
+// Part 4 (ledger, bench/ledger.ts): the D1 schema in SQLite with 10,000 and 100,000 subscribers and
+// a simulated month of daily editions, compacted as the cron does: size after a week and a month.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -22,6 +24,7 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { freePort, type LocalWorker, startLocalWorker } from "../tests/support/local-worker.ts";
 import { benchDigest, type DigestBench } from "./digest.ts";
+import { benchDigestOutage, type OutageBench } from "./digest-outage.ts";
 import { type Generated, generateBriefings } from "./generate.ts";
 import { benchLedger, type LedgerBench } from "./ledger.ts";
 
@@ -254,6 +257,8 @@ async function main() {
   results.digest = await benchDigest(recipients, limit, "sliding");
   console.log(`digest: ${recipients} recipients, stand-in limit ${limit} calls/s in fixed one-second windows…`);
   results.digestFixedWindows = await benchDigest(recipients, limit, "fixed");
+  console.log(`digest: ${recipients} recipients through a 2-hour provider outage (simulated time)…`);
+  results.digestOutage = await benchDigestOutage(recipients, 2);
   console.log("ledger: a simulated month of daily editions, 10,000 and 100,000 subscribers…");
   results.ledger = [await benchLedger(10_000), await benchLedger(100_000)];
   results.machine = {
@@ -321,6 +326,12 @@ async function main() {
       "≤ 1.5×",
     ]);
   }
+  const o = results.digestOutage as OutageBench;
+  rows.push([
+    `digest through a ${o.outageHours} h outage mid-edition, ${o.recipients} recipients`,
+    `${o.lost} lost, ${o.duplicates} duplicate, ${o.acceptedCalls} calls accepted (${o.failingCalls} failed during the outage), done ${o.minutesAfterRecovery} min after recovery`,
+    `0 lost, 0 duplicate, ⌈N/100⌉ = ${o.expectedCalls}`,
+  ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
   console.log("\nwritten: bench/results.json");

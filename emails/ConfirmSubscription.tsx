@@ -1,6 +1,7 @@
 // Double opt-in: the mail with the confirm link. Nothing is sent to the address after this unless the
 // reader confirms.
 import { Button, Heading, Text } from "@react-email/components";
+import type { Cadence } from "../src/cadences.ts";
 import { colors, Layout } from "./components/Layout.tsx";
 
 export interface ConfirmSubscriptionProps {
@@ -11,7 +12,7 @@ export interface ConfirmSubscriptionProps {
   /** BCP 47 tag, e.g. "en-GB". */
   language: string;
   confirmUrl: string;
-  cadence: "daily" | "weekly";
+  cadence: Cadence;
   expiresInDays: number;
 }
 
@@ -19,7 +20,11 @@ const text = { fontSize: "16px", lineHeight: "26px", color: colors.text };
 const small = { fontSize: "14px", lineHeight: "22px", color: colors.muted };
 
 export default function ConfirmSubscription(props: ConfirmSubscriptionProps) {
-  const how = props.cadence === "weekly" ? "a weekly digest (Mondays)" : "a daily digest";
+  const how = {
+    instant: "the key outcomes of each new briefing within 15 minutes of its appearing",
+    daily: "a daily digest of the key outcomes of new briefings",
+    weekly: "a weekly digest (Mondays) of the key outcomes of new briefings",
+  }[props.cadence];
   return (
     <Layout
       {...props}
@@ -30,8 +35,8 @@ export default function ConfirmSubscription(props: ConfirmSubscriptionProps) {
         Confirm your subscription
       </Heading>
       <Text style={text}>
-        Someone — we hope you — asked to receive {how} of the key outcomes of new briefings from {props.siteTitle} at
-        this address. Press the button to confirm:
+        Someone — we hope you — asked to receive {how} from {props.siteTitle} at this address. Press the button to
+        confirm:
       </Text>
       <Button
         href={props.confirmUrl}

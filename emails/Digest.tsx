@@ -1,5 +1,7 @@
-// The daily or weekly digest: the key outcomes of each briefing published since the last edition.
+// The digest: the key outcomes of each briefing published since the last edition — daily, weekly, or
+// as an instant alert for the briefings that appeared on the site in the last quarter hour.
 import { Heading, Hr, Link, Section, Text } from "@react-email/components";
+import type { Cadence } from "../src/cadences.ts";
 import { humanDate } from "../src/render/dates.ts";
 import { colors, Layout } from "./components/Layout.tsx";
 import { OutcomeList, type OutcomeListItem } from "./components/OutcomeList.tsx";
@@ -24,7 +26,7 @@ export interface DigestProps {
   postalAddress: string;
   /** BCP 47 tag for dates and numbers, e.g. "en-GB". */
   language: string;
-  cadence: "daily" | "weekly";
+  cadence: Cadence;
   /** e.g. "daily-2026-11-28". */
   editionId: string;
   /** RFC 3339, the edition's end time. */
@@ -98,7 +100,11 @@ export default function Digest(props: DigestProps) {
     <Layout
       {...props}
       preview={preview}
-      reason={`You receive this ${props.cadence} digest because you subscribed to ${props.siteTitle}.`}
+      reason={
+        props.cadence === "instant"
+          ? `You receive this alert because you subscribed to ${props.siteTitle} as it happens.`
+          : `You receive this ${props.cadence} digest because you subscribed to ${props.siteTitle}.`
+      }
     >
       <Text style={small}>
         <Link href={props.webUrl} style={{ color: colors.muted, textDecoration: "underline" }}>
@@ -106,7 +112,8 @@ export default function Digest(props: DigestProps) {
         </Link>
       </Text>
       <Heading as="h1" style={h1}>
-        Key outcomes — {date}
+        {props.cadence === "instant" ? `New ${props.items.length > 1 ? "briefings" : "briefing"}` : "Key outcomes"} —{" "}
+        {date}
       </Heading>
       {props.items.map((item, i) => (
         <Section key={item.slug}>

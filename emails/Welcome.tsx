@@ -1,5 +1,6 @@
 // Sent once a reader confirms: what they will get, when, and how to change it or leave.
 import { Heading, Link, Text } from "@react-email/components";
+import type { Cadence } from "../src/cadences.ts";
 import { colors, Layout } from "./components/Layout.tsx";
 
 export interface WelcomeProps {
@@ -9,7 +10,7 @@ export interface WelcomeProps {
   postalAddress: string;
   /** BCP 47 tag, e.g. "en-GB". */
   language: string;
-  cadence: "daily" | "weekly";
+  cadence: Cadence;
   /** Tag slugs; empty = every topic. */
   topics: string[];
   unsubscribeUrl: string;
@@ -32,8 +33,9 @@ export default function Welcome(props: WelcomeProps) {
         You're subscribed
       </Heading>
       <Text style={text}>
-        Thank you for confirming. You will get a short digest {when} with the key outcomes of {what} published since the
-        last one — and nothing on days without new briefings.
+        {props.cadence === "instant"
+          ? `Thank you for confirming. Within 15 minutes of ${what === "every new briefing" ? "a new briefing" : `one of the ${what}`} appearing on the site, you will get one short mail with its key outcomes (briefings appearing together come in one mail) — and nothing while there is nothing new.`
+          : `Thank you for confirming. You will get a short digest ${when} with the key outcomes of ${what} published since the last one — and nothing on days without new briefings.`}
       </Text>
       {props.latest ? (
         <Text style={text}>

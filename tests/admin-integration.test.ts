@@ -43,7 +43,7 @@ describe("CSV import", () => {
       updated: 0,
       invalid: [
         { line: 3, reason: "email must look like name@example.org" },
-        { line: 5, reason: 'cadence must be "daily" or "weekly"' },
+        { line: 5, reason: 'cadence must be "instant", "daily" or "weekly"' },
         { line: 6, reason: "duplicate of line 2" },
         { line: 7, reason: 'tags: "bad tag" is not a topic slug' },
       ],

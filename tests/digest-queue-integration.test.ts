@@ -3,9 +3,11 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { digestDeps } from "../src/digest/deps.ts";
+import { startEdition } from "../src/digest/edition.ts";
 import worker from "../src/index.ts";
 import { runDigest, seedSubscribers, waitUntilDone } from "./support/digest.ts";
-import { SEED_SLUG } from "./support/fixtures.ts";
+import { compile, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 import { get, type OutboxMessage, outbox } from "./support/worker.ts";
 
 const WINDOW = { from: "2024-10-16T00:00:00Z", to: "2024-10-17T07:00:00Z" };
@@ -137,5 +139,37 @@ describe("the cron", () => {
     expect(to).toEqual(expect.arrayContaining(weekly));
     // The daily edition of that Monday had nothing new since the last daily one: no edition, no mail.
     expect(await env.DB.prepare("SELECT id FROM editions WHERE id = 'daily-2024-10-21'").first()).toBeNull();
+  });
+});
+
+describe("the sweeper on the 15-minute cron", () => {
+  it("resumes an edition left planning by a crash right after its insert, and it completes once", async () => {
+    const readers = await seedSubscribers({ prefix: "swept-", count: 120 });
+    // The seed briefing was mailed on this cadence by an earlier test: forget that, so it goes out again.
+    await env.DB.prepare("DELETE FROM edition_briefings WHERE cadence = 'daily'").run();
+    const deps = digestDeps(env, compile(SEED_FILE));
+    const crashed = { ...deps, planQueue: { send: () => Promise.reject(new Error("the isolate died here")) } };
+    const window = { from: new Date("2024-10-16T01:00:00Z"), to: new Date("2024-10-17T07:00:00Z") };
+    await expect(startEdition(crashed as unknown as typeof deps, "daily", window.to, window.from)).rejects.toThrow(
+      "the isolate died here",
+    );
+    const edition = String(
+      await env.DB.prepare("SELECT id FROM editions WHERE id LIKE 'daily-20241016T010000Z-20241017T070000Z-%'").first(
+        "id",
+      ),
+    );
+    // Twenty minutes pass without a move.
+    await env.DB.prepare("UPDATE editions SET updated_at = ?2 WHERE id = ?1")
+      .bind(edition, new Date(Date.now() - 20 * 60_000).toISOString())
+      .run();
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const done = await waitUntilDone(edition);
+    expect(done).toMatchObject({ failed: 0, pending: 0 });
+    expect(done.sent).toBe(done.recipients);
+    const to = digestsTo(await outbox(), edition).map((m) => m.to);
+    expect(new Set(to).size).toBe(to.length);
+    expect(to).toEqual(expect.arrayContaining(readers));
   });
 });

@@ -10,5 +10,8 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     RESEND_MOCK_URL: string;
     HUB_URL: string;
+    /** The outage benchmark (bench/digest-outage.workers.ts) only. */
+    BENCH_RECIPIENTS: string;
+    BENCH_OUTAGE_HOURS: string;
   }
 }

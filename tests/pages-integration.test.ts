@@ -97,7 +97,7 @@ describe("the home page", () => {
     expect(email[0]?.attrs).toMatchObject({ type: "email" });
     expect(email[0]?.attrs.required).toBeDefined();
     const cadence = await select(html, 'form.subscribe input[name="cadence"]');
-    expect(cadence.map((c) => c.attrs.value)).toEqual(["daily", "weekly"]);
+    expect(cadence.map((c) => c.attrs.value)).toEqual(["instant", "daily", "weekly"]);
   });
 });
 

@@ -290,6 +290,18 @@ describe("DELETE /admin/subscribers/<email>", () => {
     const email = fresh("erase");
     const welcome = await subscribeAndConfirm(email);
     const id = (await row(email))!.id;
+    // A digest they got: the ledger froze their address and links at the first attempt.
+    const at = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO editions (id, cadence, window_from, window_to, items, tags, status, created_at, updated_at)
+         VALUES ('erase-edition', 'daily', ?1, ?1, '[]', '[]', 'done', ?1, ?1)`,
+      ).bind(at),
+      env.DB.prepare(
+        `INSERT INTO deliveries (edition_id, subscriber_id, chunk, variant, status, address, unsubscribe_url,
+           preferences_url, updated_at) VALUES ('erase-edition', ?1, 0, '[]', 'sent', ?2, 'https://u', 'https://p', ?3)`,
+      ).bind(id, email, at),
+    ]);
     const res = await get(`/admin/subscribers/${encodeURIComponent(email.toUpperCase())}`, {
       method: "DELETE",
       headers: ADMIN,
@@ -308,6 +320,12 @@ describe("DELETE /admin/subscribers/<email>", () => {
       .all();
     expect(left.results).toEqual([{ event: "erased", ip: null, detail: null }]);
     expect(await mailCount(email)).toBe(0);
+    const ledger = await env.DB.prepare(
+      "SELECT status, address, unsubscribe_url, preferences_url FROM deliveries WHERE subscriber_id = ?1",
+    )
+      .bind(id)
+      .all();
+    expect(ledger.results).toEqual([{ status: "sent", address: null, unsubscribe_url: null, preferences_url: null }]);
     // An old mail's unsubscribe link still works, and its page names no hash.
     const page = await get(linkIn(welcome.text, "unsubscribe"));
     expect(page.status).toBe(200);

@@ -3,7 +3,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createDocumentApp } from "../src/documents/app.ts";
 import worker from "../src/index.ts";
 import { announceNewContent } from "../src/websub/ping.ts";
@@ -97,5 +97,61 @@ describe("publishing", () => {
   it("waits for a briefing dated in the future", async () => {
     await announceNewContent(env.DB, compile(SEED_FILE), SITE, hub, new Date("2024-10-15T00:00:00Z"));
     expect(await pings()).toEqual([]);
+  });
+});
+
+describe("the digest does not depend on WebSub", () => {
+  it("a D1 error in the WebSub step neither stops the 07:00 digest nor the sweeper", async () => {
+    // D1 fails for the WebSub bookkeeping only.
+    const db = new Proxy(env.DB, {
+      get(target, key) {
+        if (key === "prepare") {
+          return (sql: string) => {
+            if (sql.includes("websub_state")) throw new Error("D1_ERROR: no such table: websub_state");
+            return target.prepare(sql);
+          };
+        }
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const broken = { ...env, DB: db };
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    const fire = async (cron: string) => {
+      const ctx = createExecutionContext();
+      await worker.scheduled(
+        createScheduledController({ scheduledTime: Date.parse("2024-10-17T07:00:00Z"), cron }),
+        broken,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+    };
+    // At 07:00 both crons fire.
+    await Promise.all([fire("0 7 * * *"), fire("*/15 * * * *")]);
+    spy.mockRestore();
+    expect(
+      await env.DB.prepare("SELECT status FROM editions WHERE id = 'daily-2024-10-17'").first("status"),
+    ).not.toBeNull();
+    expect(errors.some((e) => e.includes('"step":"websub"') && e.includes("websub_state"))).toBe(true);
+    expect(errors.some((e) => e.includes('"step":"sweeper"') || e.includes('"step":"digest"'))).toBe(false);
+  });
+
+  it("a hanging hub costs one short timeout: every feed is pinged at once, and retried next time", async () => {
+    await fetch(`${hub}/__hub/hang`, { method: "POST" });
+    const result = await announceNewContent(
+      env.DB,
+      compile(SEED_FILE),
+      SITE,
+      hub,
+      new Date("2024-10-17T00:00:00Z"),
+      300,
+    );
+    expect(result.feeds.length).toBe(18);
+    expect(result.failed).toEqual(result.feeds);
+    const state = (await (await fetch(`${hub}/__hub/state`)).json()) as { maxHeld: number };
+    expect(state.maxHeld).toBe(18);
+    // Nothing was recorded as announced: the next run pings again.
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_state").first("n")).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // briefings went out in which edition on each cadence (migrations/0005_edition_chain.sql).
 import type { BriefingIndex } from "../content/schema.ts";
 import { editionInsert } from "./ledger.ts";
-import type { CadenceRecord } from "./plan.ts";
+import { type CadenceRecord, type ReceivedElsewhere, slugsOfVariant } from "./plan.ts";
 
 /**
  * Records when the site first showed each briefing of `content`: any scheduled step (either cron, the
@@ -48,6 +48,22 @@ export async function cadenceRecord(
   };
 }
 
+/**
+ * The same record as cadenceRecord() without writing anything: for a preview. A briefing no step has
+ * seen yet is absent from firstSeen, which the choice reads as "first seen at the run's time" — what
+ * cadenceRecord() would have written.
+ */
+export async function readCadenceRecord(db: D1Database, cadence: string): Promise<CadenceRecord> {
+  const [mailed, seen] = await db.batch<{ slug: string; first_seen?: string }>([
+    db.prepare("SELECT slug FROM edition_briefings WHERE cadence = ?1").bind(cadence),
+    db.prepare("SELECT slug, first_seen FROM briefings_seen"),
+  ]);
+  return {
+    mailed: new Set(mailed?.results.map((r) => r.slug)),
+    firstSeen: new Map(seen?.results.map((r) => [r.slug, new Date(r.first_seen as string)])),
+  };
+}
+
 export type CreateResult = "created" | "conflict";
 
 /**
@@ -71,4 +87,35 @@ export async function createEdition(
     if (/UNIQUE|PRIMARY KEY|constraint/i.test(String(err))) return "conflict";
     throw err;
   }
+}
+
+/**
+ * Which of `slugs` each of `subscriberIds` was already sent (or is being sent) by an edition of another
+ * cadence: deliveries.variant holds the slugs each recipient's mail carried. A failed or skipped
+ * delivery does not count: they did not get it. One query per planning page, by subscriber id.
+ */
+export async function receivedElsewhere(
+  db: D1Database,
+  cadence: string,
+  subscriberIds: number[],
+  slugs: string[],
+): Promise<ReceivedElsewhere> {
+  const received = new Map<number, Set<string>>();
+  if (subscriberIds.length === 0 || slugs.length === 0) return received;
+  const { results } = await db
+    .prepare(
+      `SELECT d.subscriber_id, d.variant FROM deliveries AS d
+       WHERE d.subscriber_id IN (SELECT value FROM json_each(?1))
+         AND d.status IN ('queued', 'sending', 'sent')
+         AND d.edition_id IN (SELECT edition_id FROM edition_briefings
+                              WHERE cadence <> ?2 AND slug IN (SELECT value FROM json_each(?3)))`,
+    )
+    .bind(JSON.stringify(subscriberIds), cadence, JSON.stringify(slugs))
+    .all<{ subscriber_id: number; variant: string }>();
+  for (const r of results) {
+    const had = received.get(r.subscriber_id) ?? new Set<string>();
+    for (const slug of slugsOfVariant(r.variant)) if (slugs.includes(slug)) had.add(slug);
+    received.set(r.subscriber_id, had);
+  }
+  return received;
 }

@@ -53,10 +53,13 @@ export async function compactLedger(
     const [, first] = await db.batch([
       db
         .prepare(
-          `INSERT OR IGNORE INTO edition_totals (edition_id, sent, failed, skipped, pending, compacted_at)
+          `INSERT OR IGNORE INTO edition_totals (edition_id, sent, failed, skipped, pending, unconfirmed,
+             delivered, bounced, complained, reconciled, compacted_at)
            SELECT ?1,
                   COALESCE(SUM(status = 'sent'), 0), COALESCE(SUM(status = 'failed'), 0),
-                  COALESCE(SUM(status = 'skipped'), 0), COALESCE(SUM(status IN ('queued', 'sending')), 0), ?2
+                  COALESCE(SUM(status = 'skipped'), 0), COALESCE(SUM(status IN ('queued', 'sending')), 0),
+                  COALESCE(SUM(status = 'unconfirmed'), 0), COUNT(delivered_at), COUNT(bounced_at),
+                  COUNT(complained_at), COUNT(reconciled_at), ?2
              FROM deliveries WHERE edition_id = ?1`,
         )
         .bind(id, now.toISOString()),

@@ -5,16 +5,80 @@ import type { Bindings } from "../env.ts";
 import { announceNewContent } from "../websub/ping.ts";
 import { recordFirstSeen } from "./briefing-record.ts";
 import { compactLedger } from "./compaction.ts";
-import { digestDeps } from "./deps.ts";
+import { type DigestDeps, digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
+import { sendInstantAlerts } from "./instant.ts";
+import { deferChunk } from "./ledger.ts";
 import { cadencesDue } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
-import { deliverChunk, giveUpChunk, type PreparedChunk, prepareChunk } from "./send.ts";
+import { deliverChunk, MAX_QUEUE_DELAY_SECONDS, type PreparedChunk, prepareChunk, rescueChunk } from "./send.ts";
+import { resumeStalled } from "./sweeper.ts";
 
 export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
 
-/** The cron that starts the digest; the others (every 15 minutes) only announce new content. */
+/** The cron that starts the digest; the other (every 15 minutes) announces new content, sends instant alerts and resumes stalled editions. */
 export const DIGEST_CRON = "0 7 * * *";
+
+interface ScheduledStep {
+  name: string;
+  due: (cron: string) => boolean;
+  run: (env: Bindings, content: BriefingIndex, at: Date) => Promise<unknown>;
+}
+
+/**
+ * What each cron does, as independent steps: they run side by side, each with its own error handling,
+ * so a failing or hanging step (a D1 error in the WebSub bookkeeping, a slow hub) never holds up or
+ * aborts another — above all not the digest.
+ */
+export const SCHEDULED_STEPS: ScheduledStep[] = [
+  {
+    // Every cron notes which briefings the site shows, so a briefing deployed between runs is known from
+    // the first quarter hour after the deploy (how the next edition tells a late deploy from a backfill).
+    // Each edition's start notes them too, so a failure here costs nothing else.
+    name: "briefings-seen",
+    due: () => true,
+    run: async (env, content, at) => {
+      const noted = await recordFirstSeen(env.DB, content, at);
+      if (noted > 0) console.log(JSON.stringify({ event: "briefings-seen", noted, at: at.toISOString() }));
+    },
+  },
+  {
+    name: "digest",
+    due: (cron) => cron === DIGEST_CRON,
+    run: async (env, content, at) => {
+      const deps = digestDeps(env, content);
+      // Each cadence on its own too: a failure starting Monday's daily edition must not stop the weekly one.
+      const results = await Promise.allSettled(cadencesDue(at).map((cadence) => startEdition(deps, cadence, at)));
+      const failed = results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));
+      if (failed.length) throw new Error(failed.join("; "));
+    },
+  },
+  {
+    name: "instant",
+    due: (cron) => cron !== DIGEST_CRON,
+    run: (env, content, at) => sendInstantAlerts(env, content, at),
+  },
+  {
+    name: "sweeper",
+    due: (cron) => cron !== DIGEST_CRON,
+    run: (env, content) => resumeStalled(digestDeps(env, content)),
+  },
+  {
+    // A week after an edition is done, its per-recipient rows fold into totals (src/digest/compaction.ts).
+    name: "compaction",
+    due: (cron) => cron !== DIGEST_CRON,
+    run: (env, _content, at) => compactLedger(env.DB, at),
+  },
+  {
+    name: "websub",
+    due: (cron) => cron !== DIGEST_CRON,
+    run: async (env, content, at) => {
+      if (env.WEBSUB_HUB) {
+        await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
+      }
+    },
+  },
+];
 
 export async function handleScheduled(
   controller: ScheduledController,
@@ -22,30 +86,22 @@ export async function handleScheduled(
   content: BriefingIndex,
 ): Promise<void> {
   const at = new Date(controller.scheduledTime);
-  await noteBriefingsSeen(env, content, at);
-  if (env.WEBSUB_HUB) {
-    await announceNewContent(env.DB, content, baseUrl(env, content.site.baseUrl), env.WEBSUB_HUB, at);
-  }
-  if (controller.cron !== DIGEST_CRON) {
-    await compactLedger(env.DB, at);
-    return;
-  }
-  const deps = digestDeps(env, content);
-  for (const cadence of cadencesDue(at)) await startEdition(deps, cadence, at);
-}
-
-/**
- * Every cron notes which briefings the site shows, so a briefing deployed between runs is known from
- * the first quarter hour after the deploy (how the next edition tells a late deploy from a backfill).
- * Its own step: a failure here is logged and costs nothing else (each edition's start notes them too).
- */
-async function noteBriefingsSeen(env: Bindings, content: BriefingIndex, at: Date): Promise<void> {
-  try {
-    const noted = await recordFirstSeen(env.DB, content, at);
-    if (noted > 0) console.log(JSON.stringify({ event: "briefings-seen", noted, at: at.toISOString() }));
-  } catch (e) {
-    console.error(JSON.stringify({ event: "briefings-seen-error", message: String(e) }));
-  }
+  await Promise.all(
+    SCHEDULED_STEPS.filter((step) => step.due(controller.cron)).map(async (step) => {
+      try {
+        await step.run(env, content, at);
+      } catch (e) {
+        console.error(
+          JSON.stringify({
+            event: "scheduled-step-failed",
+            step: step.name,
+            cron: controller.cron,
+            message: String(e),
+          }),
+        );
+      }
+    }),
+  );
 }
 
 export async function handleQueue(
@@ -53,11 +109,21 @@ export async function handleQueue(
   env: Bindings,
   content: BriefingIndex,
 ): Promise<void> {
-  const deps = digestDeps(env, content);
+  await consumeBatch(digestDeps(env, content), batch);
+}
+
+/**
+ * A message retried this often continues as a fresh message instead: the queue dead-letters after
+ * max_retries (100), and a chunk waiting out a long outage or a neighbour's rate limit needs more.
+ */
+export const FRESH_MESSAGE_AFTER = 90;
+
+export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestMessage>): Promise<void> {
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
   const messages = batch.messages;
   // While one chunk's batch call is in flight, the next chunk is prepared (D1 reads, links, bodies),
-  // so the calls follow each other as closely as the provider's rate allows.
+  // so the calls follow each other as closely as the provider's rate allows. deliverChunk looks at the
+  // chunk again right before its call, so a duplicate prepared ahead is not sent twice.
   const prepare = (i: number): Promise<PreparedChunk> | undefined => {
     const body = messages[i]?.body;
     if (deadLetters || body?.kind !== "send") return undefined;
@@ -66,13 +132,24 @@ export async function handleQueue(
     return prepared;
   };
   let next = prepare(0);
+  // Set when a chunk's tries keep failing (the provider is down): the rest of the batch waits as long
+  // without calling, so an outage costs one probe per batch instead of a call per chunk.
+  let providerDownFor: number | undefined;
   for (const [i, message] of messages.entries()) {
     const body = message.body;
     const prepared = next;
     next = undefined;
     try {
+      if (providerDownFor !== undefined && body.kind === "send" && !deadLetters) {
+        const at = new Date(deps.now().getTime() + providerDownFor * 1000).toISOString();
+        await deferChunk(deps.db, body.edition, body.chunk, at);
+        await retryLater(deps, message, body, providerDownFor);
+        continue;
+      }
       if (deadLetters) {
-        if (body.kind === "send") await giveUpChunk(deps, body.edition, body.chunk);
+        // Nothing is given up here while it can still be sent: a chunk inside its window goes back on
+        // the queue. A dead-lettered plan message is left to the sweeper, which resumes the edition.
+        if (body.kind === "send") await rescueChunk(deps, body.edition, body.chunk);
         else console.error(JSON.stringify({ event: "digest-plan-dead-lettered", edition: body.edition }));
         message.ack();
       } else if (body.kind === "plan") {
@@ -83,13 +160,25 @@ export async function handleQueue(
         next = prepare(i + 1);
         const result = await deliverChunk(deps, ready);
         if (result.done) message.ack();
-        else message.retry({ delaySeconds: Math.ceil(result.retryAfterSeconds) });
+        else {
+          if (result.providerDown) providerDownFor = result.retryAfterSeconds;
+          await retryLater(deps, message, body, result.retryAfterSeconds);
+        }
       }
     } catch (e) {
-      // Unexpected (D1 hiccup, bug): let the queue retry, and after max_retries dead-letter it.
+      // Unexpected (D1 hiccup, bug): let the queue retry, and after max_retries dead-letter it. If even
+      // that fails, the chunk is still pending in the ledger and the sweeper resumes it.
       console.error(JSON.stringify({ event: "digest-message-error", queue: batch.queue, body, message: String(e) }));
-      message.retry({ delaySeconds: deps.backoffSeconds });
+      message.retry({ delaySeconds: Math.max(1, deps.backoffSeconds) });
     }
-    next ??= prepare(i + 1);
+    next ??= providerDownFor === undefined ? prepare(i + 1) : undefined;
   }
+}
+
+async function retryLater(deps: DigestDeps, message: Message<DigestMessage>, body: DigestMessage, seconds: number) {
+  const delaySeconds = Math.min(Math.ceil(seconds), MAX_QUEUE_DELAY_SECONDS);
+  if (message.attempts < FRESH_MESSAGE_AFTER) return message.retry({ delaySeconds });
+  // Sent before the ack: a crash in between leaves a duplicate, which the ledger makes harmless.
+  await deps.queue.send(body, { delaySeconds });
+  message.ack();
 }

@@ -4,8 +4,16 @@ import { loadBriefingsPublished } from "../content/load-index.ts";
 import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { createTransport } from "../mail/choose-transport.ts";
-import type { MailTransport } from "../mail/transport.ts";
+import type { MailTransport, RateInfo } from "../mail/transport.ts";
+import { pacer } from "./pacer.ts";
 import type { DigestMessage } from "./queue-messages.ts";
+
+/** Spaces provider calls (see pacer.ts); tests and the outage benchmark give one on simulated time. */
+export interface CallPacer {
+  wait(): Promise<void>;
+  update(startedAt: number, rate: RateInfo | undefined): void;
+  block(seconds: number): void;
+}
 
 export interface DigestDeps {
   db: D1Database;
@@ -26,6 +34,7 @@ export interface DigestDeps {
   signingKey: string;
   /** Base of the exponential backoff between retries of a failed chunk, in seconds. */
   backoffSeconds: number;
+  pacer: CallPacer;
   now: () => Date;
 }
 
@@ -41,6 +50,7 @@ export function digestDeps(env: Bindings, content: BriefingIndex): DigestDeps {
     from: env.MAIL_FROM || content.site.mailFrom,
     signingKey: signingKey(env),
     backoffSeconds: Number(env.DIGEST_BACKOFF_SECONDS ?? 5),
+    pacer,
     now: () => new Date(),
   };
 }

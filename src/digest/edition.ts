@@ -1,7 +1,7 @@
 // Starting an edition (cron and admin run share this) and planning it page by page through the queue.
 import { completedFor } from "../content/load-index.ts";
 import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
-import { cadenceRecord, createEdition } from "./briefing-record.ts";
+import { cadenceRecord, createEdition, receivedElsewhere } from "./briefing-record.ts";
 import type { DigestDeps } from "./deps.ts";
 import {
   commitPlanStep,
@@ -164,7 +164,13 @@ export async function planStep(deps: DigestDeps, editionId: string): Promise<{ f
     edition.planned_through_id,
     PLAN_STEP,
   );
-  const chunks = planChunks(page, items, edition.chunks);
+  const received = await receivedElsewhere(
+    deps.db,
+    edition.cadence,
+    page.map((r) => r.id),
+    items.map((b) => b.slug),
+  );
+  const chunks = planChunks(page, items, edition.chunks, received);
 
   // Render each variant met here once for the whole edition, before the chunks that need it exist.
   const have = await storedVariants(deps.db, editionId);

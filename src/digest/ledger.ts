@@ -11,18 +11,33 @@
 //    one transaction. Two copies of a step (the queue delivers at least once) pick the same chunk
 //    numbers, so the second batch hits the chunk primary key and rolls back whole.
 // 3. Nobody is lost. A step's chunks are enqueued after its transaction and only then flagged
-//    `enqueued`; every later step (and a re-delivered one) first enqueues what is still unflagged, so a
-//    crash between commit and enqueue delays chunks, never drops them. A send message delivered twice
-//    finds the chunk already `sent` and stops.
-// 4. One payload per chunk, whatever happens. The first attempt freezes the chunk's recipients
-//    (queued → sending, or → skipped for those who left since planning) and every retry sends exactly
-//    those, with the variant HTML stored at planning time and links whose tokens are derived from the
-//    edition — identical bytes each time.
+//    `enqueued`; every later step (and a re-delivered one) first enqueues what is still unflagged. And
+//    whatever the queue or an invocation loses — the plan message after a crash right after the
+//    edition insert, a message dropped or dead-lettered, a consumer that died — the sweeper
+//    (sweeper.ts, every 15 minutes) finds: an edition still planning that has not moved for 15
+//    minutes gets a new plan message; a pending chunk 15 minutes past its next attempt is enqueued
+//    again. Nothing the ledger holds as pending can stay pending.
+// 4. One payload per chunk, whatever happens. The first attempt freezes everything the chunk's bytes
+//    depend on: its recipients (queued → sending, or → skipped for those who left since planning),
+//    each one's address as it was then and their own links, the sender and the List-Id. Every retry
+//    builds the batch from those rows and from the variant HTML stored at planning time — identical
+//    bytes each time, even after a deploy that changes MAIL_FROM, SITE_URL or the signing key, or a
+//    reader who re-subscribes with other capitalisation. (Only a deploy that changes the code building
+//    a batch — its tags, its headers — changes the bytes of a chunk in flight across it; point 6 covers
+//    the 409 that follows.)
 // 5. The provider sends a chunk once. Each batch call carries Idempotency-Key = <edition>:<chunk>. If the
 //    provider did the work but the answer was lost, or the consumer died between the call and the ledger
 //    write, the retry carries the same key and payload and gets the first call's ids back instead of a
-//    second delivery (Resend keeps keys 24 h; the queue retries within minutes, and the ledger — not the
-//    key — covers anything older: a `sent` chunk is never called again).
+//    second delivery. Resend keeps keys 24 h, so a chunk keeps retrying (capped backoff; 429 and
+//    in-flight answers wait as the provider says) only until 23 h after its first attempt, timed from
+//    `first_attempt_at` in D1 — not from the queue's attempt count — and is then recorded `failed`.
+//    Right before every call the consumer re-reads the chunk: a `sent` chunk is never called again,
+//    so a duplicate message (even one prepared ahead in the same batch) does nothing.
+// 6. The ledger says what the provider did. A 409 invalid_idempotent_request (the key was used with
+//    other bytes) proves an earlier call under the key was accepted: the chunk becomes `unconfirmed`,
+//    never a plain failure. Resend's webhooks (email.sent / delivered / bounced / complained, matched by
+//    provider id, else by the edition and chunk tags and the frozen address) turn a failed or unconfirmed
+//    delivery into `sent` when the mail did go out, and record delivered, bounced and complained.
 import type { Cadence } from "./plan.ts";
 
 export type EditionStatus = "planning" | "sending" | "done";
@@ -213,38 +228,88 @@ export async function completeIfDone(db: D1Database, editionId: string, now: str
     sent: p.sent,
     skipped: p.skipped,
     failed: p.failed,
+    unconfirmed: p.unconfirmed,
   };
-  // An edition that lost mail must stand out in the logs.
-  if (p.failed > 0) console.error(JSON.stringify(line));
+  // An edition that lost mail, or cannot say whether it did, must stand out in the logs.
+  if (p.failed > 0 || p.unconfirmed > 0) console.error(JSON.stringify(line));
   else console.log(JSON.stringify(line));
 }
 
 export interface ChunkRow {
   edition_id: string;
   chunk: number;
-  status: "pending" | "sent" | "failed";
+  status: "pending" | "sent" | "failed" | "unconfirmed";
+  /** Provider calls that did not settle the chunk. */
   attempts: number;
+  /** Answers counted towards the backoff (5xx, timeouts, lost answers). */
+  failures: number;
   recipients: number;
+  first_attempt_at: string | null;
+  sender: string | null;
+  list_id: string | null;
 }
 
 export async function getChunk(db: D1Database, editionId: string, chunk: number): Promise<ChunkRow | null> {
   return db
     .prepare(
-      "SELECT edition_id, chunk, status, attempts, recipients FROM edition_chunks WHERE edition_id = ?1 AND chunk = ?2",
+      `SELECT edition_id, chunk, status, attempts, failures, recipients, first_attempt_at, sender, list_id
+       FROM edition_chunks WHERE edition_id = ?1 AND chunk = ?2`,
     )
     .bind(editionId, chunk)
     .first<ChunkRow>();
 }
 
+/** Recipients of a chunk who have no links stored yet (before its first attempt). */
+export async function unlinkedMembers(db: D1Database, editionId: string, chunk: number): Promise<number[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT subscriber_id FROM deliveries
+       WHERE edition_id = ?1 AND chunk = ?2 AND status IN ('queued', 'sending') AND unsubscribe_url IS NULL`,
+    )
+    .bind(editionId, chunk)
+    .all<{ subscriber_id: number }>();
+  return results.map((r) => r.subscriber_id);
+}
+
+export interface FrozenRecipient {
+  subscriber_id: number;
+  address: string;
+  variant: string;
+  unsubscribe_url: string;
+  preferences_url: string;
+}
+
+export interface FrozenChunk {
+  sender: string;
+  listId: string;
+  recipients: FrozenRecipient[];
+}
+
+const FROZEN_RECIPIENTS = `SELECT subscriber_id, address, variant, unsubscribe_url, preferences_url FROM deliveries
+  WHERE edition_id = ?1 AND chunk = ?2 AND status = 'sending' ORDER BY subscriber_id`;
+
 /**
- * First attempt only: fixes who this chunk goes to. Recipients still confirmed become `sending`; those
- * who left since planning become `skipped`. Later attempts find nothing `queued` and change nothing.
+ * First attempt only, as one transaction: fixes who this chunk goes to and what it is sent as.
+ * Recipients still confirmed become `sending` with their address as it is now and their links; those
+ * who left since planning become `skipped`; the chunk keeps the first sender, List-Id and attempt time.
+ * A second copy running at the same moment finds nothing `queued`, no empty link and no empty frame,
+ * changes nothing, and reads back what the first one froze.
  */
-export async function freezeChunk(db: D1Database, editionId: string, chunk: number, now: string): Promise<void> {
-  await db.batch([
+export async function freezeChunk(
+  db: D1Database,
+  editionId: string,
+  chunk: number,
+  frame: { sender: string; listId: string },
+  links: { subscriberId: number; unsubscribeUrl: string; preferencesUrl: string }[],
+  now: string,
+): Promise<FrozenChunk> {
+  // [[subscriber id, unsubscribe URL, preferences URL], …] as one JSON parameter.
+  const rows = JSON.stringify(links.map((l) => [l.subscriberId, l.unsubscribeUrl, l.preferencesUrl]));
+  const results = await db.batch([
     db
       .prepare(
-        `UPDATE deliveries SET status = 'sending', updated_at = ?3
+        `UPDATE deliveries SET status = 'sending', updated_at = ?3,
+           address = (SELECT email FROM subscribers WHERE subscribers.id = deliveries.subscriber_id)
          WHERE edition_id = ?1 AND chunk = ?2 AND status = 'queued'
            AND subscriber_id IN (SELECT id FROM subscribers WHERE status = 'confirmed')`,
       )
@@ -256,26 +321,33 @@ export async function freezeChunk(db: D1Database, editionId: string, chunk: numb
       .bind(editionId, chunk, now),
     db
       .prepare(
-        "UPDATE edition_chunks SET attempts = attempts + 1, updated_at = ?3 WHERE edition_id = ?1 AND chunk = ?2",
+        `UPDATE deliveries SET
+           unsubscribe_url = (SELECT p.value ->> '$[1]' FROM json_each(?3) AS p WHERE p.value ->> '$[0]' = deliveries.subscriber_id),
+           preferences_url = (SELECT p.value ->> '$[2]' FROM json_each(?3) AS p WHERE p.value ->> '$[0]' = deliveries.subscriber_id)
+         WHERE edition_id = ?1 AND chunk = ?2 AND unsubscribe_url IS NULL
+           AND subscriber_id IN (SELECT p.value ->> '$[0]' FROM json_each(?3) AS p)`,
       )
-      .bind(editionId, chunk, now),
+      .bind(editionId, chunk, rows),
+    db
+      .prepare(
+        `UPDATE edition_chunks SET updated_at = ?3, first_attempt_at = COALESCE(first_attempt_at, ?3),
+           sender = COALESCE(sender, ?4), list_id = COALESCE(list_id, ?5)
+         WHERE edition_id = ?1 AND chunk = ?2 RETURNING sender, list_id`,
+      )
+      .bind(editionId, chunk, now, frame.sender, frame.listId),
+    db.prepare(FROZEN_RECIPIENTS).bind(editionId, chunk),
   ]);
+  const kept = (results[3]?.results[0] ?? {}) as { sender?: string; list_id?: string };
+  return {
+    sender: kept.sender ?? frame.sender,
+    listId: kept.list_id ?? frame.listId,
+    recipients: (results[4]?.results ?? []) as FrozenRecipient[],
+  };
 }
 
-export interface FrozenRecipient {
-  subscriber_id: number;
-  email: string;
-  variant: string;
-}
-
+/** The chunk's recipients as frozen at its first attempt. */
 export async function frozenRecipients(db: D1Database, editionId: string, chunk: number): Promise<FrozenRecipient[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT d.subscriber_id, s.email, d.variant FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-       WHERE d.edition_id = ?1 AND d.chunk = ?2 AND d.status = 'sending' ORDER BY d.subscriber_id`,
-    )
-    .bind(editionId, chunk)
-    .all<FrozenRecipient>();
+  const { results } = await db.prepare(FROZEN_RECIPIENTS).bind(editionId, chunk).all<FrozenRecipient>();
   return results;
 }
 
@@ -321,28 +393,121 @@ export async function recordSent(
   await completeIfDone(db, editionId, now);
 }
 
-export async function recordAttemptError(db: D1Database, editionId: string, chunk: number, error: string, now: string) {
+/**
+ * An attempt the provider did not settle: the reason, when to try next and, for answers that count
+ * towards the backoff (5xx, timeouts, lost answers), one more failure.
+ */
+export async function recordAttemptError(
+  db: D1Database,
+  editionId: string,
+  chunk: number,
+  error: string,
+  o: { counted: boolean; nextAttemptAt: string; now: string },
+) {
   await db
-    .prepare("UPDATE edition_chunks SET last_error = ?3, updated_at = ?4 WHERE edition_id = ?1 AND chunk = ?2")
-    .bind(editionId, chunk, error.slice(0, 500), now)
+    .prepare(
+      `UPDATE edition_chunks SET last_error = ?3, attempts = attempts + 1, failures = failures + ?4,
+         next_attempt_at = ?5, updated_at = ?6
+       WHERE edition_id = ?1 AND chunk = ?2`,
+    )
+    .bind(editionId, chunk, error.slice(0, 500), o.counted ? 1 : 0, o.nextAttemptAt, o.now)
     .run();
 }
 
 /** Gives up on a chunk: its recipients are recorded as failed, with the reason on the chunk. */
 export async function recordFailed(db: D1Database, editionId: string, chunk: number, reason: string, now: string) {
+  await settleUnsent(db, editionId, chunk, "failed", reason, now);
+}
+
+/**
+ * The provider refused the call because the key was used before with another payload: an earlier call
+ * was accepted and the mail probably went out. Not a failure — webhooks settle each recipient.
+ */
+export async function recordUnconfirmed(db: D1Database, editionId: string, chunk: number, reason: string, now: string) {
+  await settleUnsent(db, editionId, chunk, "unconfirmed", reason, now);
+}
+
+async function settleUnsent(
+  db: D1Database,
+  editionId: string,
+  chunk: number,
+  status: "failed" | "unconfirmed",
+  reason: string,
+  now: string,
+) {
   await db.batch([
     db
       .prepare(
-        "UPDATE deliveries SET status = 'failed', updated_at = ?3 WHERE edition_id = ?1 AND chunk = ?2 AND status IN ('queued', 'sending')",
+        "UPDATE deliveries SET status = ?4, updated_at = ?3 WHERE edition_id = ?1 AND chunk = ?2 AND status IN ('queued', 'sending')",
       )
-      .bind(editionId, chunk, now),
+      .bind(editionId, chunk, now, status),
     db
       .prepare(
-        "UPDATE edition_chunks SET status = 'failed', last_error = ?3, updated_at = ?4 WHERE edition_id = ?1 AND chunk = ?2 AND status = 'pending'",
+        "UPDATE edition_chunks SET status = ?5, last_error = ?3, updated_at = ?4 WHERE edition_id = ?1 AND chunk = ?2 AND status = 'pending'",
       )
-      .bind(editionId, chunk, reason.slice(0, 500), now),
+      .bind(editionId, chunk, reason.slice(0, 500), now, status),
   ]);
   await completeIfDone(db, editionId, now);
+}
+
+/** Editions still planning whose planning has not moved since `before`. */
+export async function stalledPlanning(db: D1Database, before: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM editions WHERE status = 'planning' AND updated_at < ?1 ORDER BY id")
+    .bind(before)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+/** Pending chunks that should have moved before `before` (never enqueued, lost, or dropped by the queue). */
+export async function stalledChunks(db: D1Database, before: string, limit: number) {
+  const { results } = await db
+    .prepare(
+      `SELECT edition_id, chunk FROM edition_chunks
+       WHERE status = 'pending' AND COALESCE(next_attempt_at, updated_at) < ?1
+       ORDER BY edition_id, chunk LIMIT ?2`,
+    )
+    .bind(before, limit)
+    .all<{ edition_id: string; chunk: number }>();
+  return results;
+}
+
+/** Editions whose every chunk is settled but which were never marked done (a crash in between). */
+export async function unfinishedEditions(db: D1Database): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id FROM editions WHERE status = 'sending'
+         AND NOT EXISTS (SELECT 1 FROM edition_chunks WHERE edition_id = editions.id AND status = 'pending')`,
+    )
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+/** Marks re-enqueued chunks as moving again, so the next sweep leaves them alone for 15 minutes. */
+export async function markResumed(db: D1Database, chunks: { edition_id: string; chunk: number }[], now: string) {
+  if (chunks.length === 0) return;
+  await db
+    .prepare(
+      `UPDATE edition_chunks SET enqueued = 1, next_attempt_at = ?2, updated_at = ?2
+       WHERE status = 'pending' AND EXISTS (SELECT 1 FROM json_each(?1) AS p
+         WHERE p.value ->> '$[0]' = edition_chunks.edition_id AND p.value ->> '$[1]' = edition_chunks.chunk)`,
+    )
+    .bind(JSON.stringify(chunks.map((c) => [c.edition_id, c.chunk])), now)
+    .run();
+}
+
+/** A chunk held back without a call (the provider is down): when it will be tried, for the sweeper. */
+export async function deferChunk(db: D1Database, editionId: string, chunk: number, nextAttemptAt: string) {
+  await db
+    .prepare(
+      "UPDATE edition_chunks SET next_attempt_at = ?3 WHERE edition_id = ?1 AND chunk = ?2 AND status = 'pending'",
+    )
+    .bind(editionId, chunk, nextAttemptAt)
+    .run();
+}
+
+export async function touchEdition(db: D1Database, id: string, now: string) {
+  await db.prepare("UPDATE editions SET updated_at = ?2 WHERE id = ?1").bind(id, now).run();
 }
 
 export interface Progress {
@@ -355,9 +520,16 @@ export interface Progress {
   chunks: number;
   sent: number;
   failed: number;
+  /** The provider refused a retry whose bytes differed from an accepted first call; webhooks settle these. */
+  unconfirmed: number;
   skipped: number;
   pending: number;
+  /** What the provider's webhooks reported for the edition's mails. */
   delivered: number;
+  bounced: number;
+  complained: number;
+  /** Failed or unconfirmed deliveries that a webhook showed did go out (counted in `sent`). */
+  reconciled: number;
   /** Renderings of the digest for this edition: one per topic variant, whatever the recipient count. */
   variants: number;
   errors: { chunk: number; error: string }[];
@@ -366,16 +538,26 @@ export interface Progress {
 export async function editionProgress(db: D1Database, id: string): Promise<Progress | null> {
   const edition = await getEdition(db, id);
   if (!edition) return null;
+  // One pass over the edition's ledger rows: counts by status and what the webhooks reported.
   const { results } = await db
-    .prepare("SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = ?1 GROUP BY status")
+    .prepare(
+      `SELECT status, COUNT(*) AS n, COUNT(delivered_at) AS delivered, COUNT(bounced_at) AS bounced,
+         COUNT(complained_at) AS complained, COUNT(reconciled_at) AS reconciled
+       FROM deliveries WHERE edition_id = ?1 GROUP BY status`,
+    )
     .bind(id)
-    .all<{ status: string; n: number }>();
+    .all<{ status: string; n: number; delivered: number; bounced: number; complained: number; reconciled: number }>();
   // A compacted edition (src/digest/compaction.ts) counts from its totals: its rows are (being) deleted.
   const totals = await db
-    .prepare("SELECT sent, failed, skipped, pending AS queued FROM edition_totals WHERE edition_id = ?1")
+    .prepare(
+      `SELECT sent, failed, skipped, pending AS queued, unconfirmed, delivered, bounced, complained, reconciled
+         FROM edition_totals WHERE edition_id = ?1`,
+    )
     .bind(id)
     .first<Record<string, number>>();
   const by: Record<string, number> = totals ?? Object.fromEntries(results.map((r) => [r.status, r.n]));
+  const total = (key: "delivered" | "bounced" | "complained" | "reconciled") =>
+    totals ? (totals[key] ?? 0) : results.reduce((n, r) => n + r[key], 0);
   const variants = await db
     .prepare("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = ?1")
     .bind(id)
@@ -396,9 +578,14 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     chunks: edition.chunks,
     sent: by.sent ?? 0,
     failed: by.failed ?? 0,
+    unconfirmed: by.unconfirmed ?? 0,
     skipped: by.skipped ?? 0,
     pending: (by.queued ?? 0) + (by.sending ?? 0),
-    delivered: edition.delivered,
+    // editions.delivered counts delivery events that matched no ledger row (mail from before the ledger kept ids).
+    delivered: total("delivered") + edition.delivered,
+    bounced: total("bounced"),
+    complained: total("complained"),
+    reconciled: total("reconciled"),
     variants: variants?.n ?? 0,
     errors: errors.results,
   };

@@ -1,16 +1,26 @@
 // Edition planning, pure: which editions run, their window and items, who gets which variant, and
 // how recipients split into provider batches. No D1, no Queue, no Resend — unit-tested in isolation.
+import type { Cadence } from "../cadences.ts";
 import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 
-export type Cadence = "daily" | "weekly";
+export type { Cadence } from "../cadences.ts";
 
 /** Resend accepts at most 100 mails per batch call. */
 export const CHUNK_SIZE = 100;
 
 const DAY_MS = 86_400_000;
-const PERIOD_MS: Record<Cadence, number> = { daily: DAY_MS, weekly: 7 * DAY_MS };
+/** Instant alerts go out with the 15-minute cron: one edition per quarter hour. */
+export const INSTANT_WINDOW_MS = 15 * 60_000;
+const PERIOD_MS: Record<Cadence, number> = { instant: INSTANT_WINDOW_MS, daily: DAY_MS, weekly: 7 * DAY_MS };
 
-/** The cron runs daily at 07:00 UTC; weekly readers get Monday's run. */
+/**
+ * How long after appearing a briefing can still go out as an instant alert. Normally the first
+ * quarter-hour run takes it; the margin is for runs that failed (an outage, a bad deploy): the next run
+ * that works catches up instead of the alert being lost. Older ones reach readers only by digest.
+ */
+export const INSTANT_CATCH_UP_MS = DAY_MS;
+
+/** The digest cron runs daily at 07:00 UTC; weekly readers get Monday's run. */
 export function cadencesDue(at: Date): Cadence[] {
   return at.getUTCDay() === 1 ? ["daily", "weekly"] : ["daily"];
 }
@@ -49,6 +59,36 @@ function compact(d: Date): string {
     .replace(/\.\d+Z$/, "Z");
 }
 
+/** When readers could first see a briefing: its first sighting by a scheduled step, or its date if later. */
+export function appearedAt(b: Pick<IndexedBriefing, "slug" | "published">, record: CadenceRecord, at: Date): number {
+  return Math.max(Date.parse(b.published), (record.firstSeen.get(b.slug) ?? at).getTime());
+}
+
+/** The quarter hour a run at `at` belongs to, by its end: a cron fired twice or late finds the same one. */
+export function quarterHourOf(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / INSTANT_WINDOW_MS) * INSTANT_WINDOW_MS);
+}
+
+/**
+ * The instant edition of the quarter hour at `at` (`instant-20261129T1015Z`): every briefing that
+ * appeared on the site since the last instant run and is published by now — those of one quarter hour
+ * go into one mail. Backfills are not mailed, nor briefings that appeared more than INSTANT_CATCH_UP_MS
+ * ago (their readers had the digest by then; this also keeps the first run after instant alerts are
+ * switched on from mailing the archive).
+ */
+function instantEdition(content: BriefingIndex, at: Date, record: CadenceRecord): EditionChoice {
+  const quarter = quarterHourOf(at);
+  const items = content.briefings.filter(
+    (b) =>
+      Date.parse(b.published) <= at.getTime() &&
+      !record.mailed.has(b.slug) &&
+      !isBackfill(b, record.firstSeen.get(b.slug) ?? at) &&
+      at.getTime() - appearedAt(b, record, at) <= INSTANT_CATCH_UP_MS,
+  );
+  const id = `instant-${compact(quarter).replace(/(T\d{4})\d{2}Z$/, "$1Z")}`;
+  return { id, cadence: "instant", from: new Date(quarter.getTime() - INSTANT_WINDOW_MS), to: at, items };
+}
+
 /**
  * A regular run at `at` (the cron, or an admin run without a window): every briefing published by then
  * and not yet mailed on the cadence — however late it was deployed — except backfills. One regular
@@ -61,6 +101,7 @@ export function regularEdition(
   at: Date,
   record: CadenceRecord,
 ): EditionChoice {
+  if (cadence === "instant") return instantEdition(content, at, record);
   const items = content.briefings.filter(
     (b) =>
       Date.parse(b.published) <= at.getTime() &&
@@ -99,6 +140,18 @@ async function digestOf(slugs: string[]): Promise<string> {
   return [...new Uint8Array(hash).slice(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * When the next scheduled run of the cadence after `now` happens: the next quarter hour for instant
+ * alerts, the next 07:00 UTC for the daily digest, the next Monday 07:00 UTC for the weekly one.
+ */
+export function nextRun(cadence: Cadence, now: Date): Date {
+  if (cadence === "instant") return new Date(quarterHourOf(now).getTime() + INSTANT_WINDOW_MS);
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 7));
+  if (day <= now) day.setUTCDate(day.getUTCDate() + 1);
+  if (cadence === "weekly") day.setUTCDate(day.getUTCDate() + ((8 - day.getUTCDay()) % 7));
+  return day;
+}
+
 /** One period back from `to`: the window of an admin run that gives only `to`. */
 export function periodBefore(cadence: Cadence, to: Date): Date {
   return new Date(to.getTime() - PERIOD_MS[cadence]);
@@ -132,18 +185,29 @@ export interface PlannedChunk {
   recipients: { id: number; variant: string }[];
 }
 
+/** Per subscriber, the briefings already sent to them by an edition of another cadence. */
+export type ReceivedElsewhere = ReadonlyMap<number, ReadonlySet<string>>;
+
 /**
  * Splits the next page of recipients (in id order) into chunks of at most CHUNK_SIZE, numbered on from
  * `firstChunk`. Recipients with nothing to read are left out. Chunks mix variants: each mail in a batch
  * call carries its own body, so N recipients always take ⌈N/100⌉ calls.
+ *
+ * A briefing a recipient already got on another cadence is left out of their mail: each cadence mails
+ * a briefing once (its edition chain), and this makes it once per reader across a change of cadence
+ * (an instant reader who switches to daily does not find this morning's alert in tomorrow's digest).
  */
 export function planChunks(
   page: Recipient[],
   items: Pick<IndexedBriefing, "slug" | "tags">[],
   firstChunk: number,
+  received: ReceivedElsewhere = new Map(),
 ): PlannedChunk[] {
   const withMail = page
-    .map((r) => ({ id: r.id, variant: variantFor(r.topics, items) }))
+    .map((r) => {
+      const had = received.get(r.id);
+      return { id: r.id, variant: variantFor(r.topics, had ? items.filter((b) => !had.has(b.slug)) : items) };
+    })
     .filter((r) => r.variant !== "");
   const chunks: PlannedChunk[] = [];
   for (let i = 0; i < withMail.length; i += CHUNK_SIZE) {

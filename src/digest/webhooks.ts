@@ -1,5 +1,6 @@
 // Resend's delivery events (Svix-signed webhooks): hard bounces and complaints suppress the address;
-// deliveries are counted for their edition. Each event is handled once, by its svix-id.
+// sent / delivered / bounced / complained are written to the digest ledger, where they also settle
+// deliveries recorded failed or unconfirmed that did go out. Each event is handled once, by its svix-id.
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 
 export interface ResendEvent {
@@ -40,10 +41,50 @@ export function verifyWebhook(
 
 const addressesOf = (event: ResendEvent) => [event.data?.to ?? []].flat().map((a) => a.trim().toLowerCase());
 
-function editionTag(event: ResendEvent): string | undefined {
+function tag(event: ResendEvent, name: string): string | undefined {
   const tags = event.data?.tags;
-  if (Array.isArray(tags)) return tags.find((t) => t.name === "edition")?.value;
-  return tags?.edition;
+  if (Array.isArray(tags)) return tags.find((t) => t.name === name)?.value;
+  return tags?.[name];
+}
+
+/** Which timestamp column an event fills in on its delivery row. */
+const REPORTED: Record<string, string | null> = {
+  "email.sent": null,
+  "email.delivered": "delivered_at",
+  "email.bounced": "bounced_at",
+  "email.complained": "complained_at",
+};
+
+/**
+ * Writes a provider event to the ledger rows of the mail it is about: found by the provider's id, else
+ * (a chunk given up or unconfirmed never learnt its ids) by the edition and chunk tags and the address
+ * frozen at the first attempt. Any of these events shows the mail went out, so a failed or unconfirmed
+ * delivery becomes sent. Returns how many ledger rows matched.
+ */
+async function recordInLedger(db: D1Database, event: ResendEvent, now: string): Promise<number> {
+  const column = REPORTED[event.type];
+  if (column === undefined) return 0;
+  const emailId = event.data?.email_id ?? null;
+  const edition = tag(event, "edition") ?? null;
+  const chunk = tag(event, "chunk");
+  const address = addressesOf(event)[0] ?? null;
+  const set = `UPDATE deliveries SET
+      reconciled_at = CASE WHEN status IN ('failed', 'unconfirmed') THEN ?1 ELSE reconciled_at END,
+      status = CASE WHEN status IN ('sending', 'failed', 'unconfirmed') THEN 'sent' ELSE status END,
+      ${column ? `${column} = COALESCE(${column}, ?1),` : ""} updated_at = ?1`;
+  if (emailId) {
+    const byId = await db.prepare(`${set} WHERE provider_id = ?2`).bind(now, emailId).run();
+    if (byId.meta.changes > 0) return byId.meta.changes;
+  }
+  if (!edition || !address) return 0;
+  const byTags = await db
+    .prepare(
+      `${set}, provider_id = COALESCE(provider_id, ?5)
+       WHERE edition_id = ?2 AND (?3 IS NULL OR chunk = ?3) AND provider_id IS NULL AND lower(address) = ?4`,
+    )
+    .bind(now, edition, chunk === undefined ? null : Number(chunk), address, emailId)
+    .run();
+  return byTags.meta.changes;
 }
 
 /** A hard bounce: the mailbox does not exist or refuses for good. Soft bounces are left alone. */
@@ -92,22 +133,20 @@ export async function handleEvent(db: D1Database, id: string, event: ResendEvent
     handled = "suppressed";
   };
 
+  // The ledger write runs before the claim, outside its transaction: it only fills in timestamps that
+  // are still empty and moves rows to `sent`, so a redelivery after a failed claim applies it again
+  // with the same result.
+  const matched = await recordInLedger(db, event, now);
   if (event.type === "email.bounced" && isHardBounce(event)) {
     suppress("bounced", `hard bounce: ${event.data?.bounce?.message ?? event.data?.bounce?.subType ?? "permanent"}`);
   } else if (event.type === "email.complained") {
     suppress("complained", "marked as spam");
-  } else if (event.type === "email.delivered") {
-    // The provider id finds the edition; the edition tag is a fallback for mail sent before the ledger had ids.
-    const edition =
-      (event.data?.email_id
-        ? (
-            await db
-              .prepare("SELECT edition_id FROM deliveries WHERE provider_id = ?1")
-              .bind(event.data.email_id)
-              .first<{ edition_id: string }>()
-          )?.edition_id
-        : undefined) ?? editionTag(event);
-    if (edition) {
+  } else if (matched > 0) {
+    handled = "counted";
+  } else {
+    const edition = tag(event, "edition");
+    if (event.type === "email.delivered" && edition) {
+      // Mail the ledger has no row for (sent before it kept ids): counted for the edition only.
       changes = [db.prepare("UPDATE editions SET delivered = delivered + 1 WHERE id = ?1").bind(edition)];
       handled = "counted";
     }

@@ -8,16 +8,15 @@ export function listId(site: Site, base: string): string {
   return `"${site.title.replace(/["\\]/g, "")} briefings" <briefings.${host}>`;
 }
 
-/** The headers for one list, as a function of each recipient's unsubscribe URL (a digest sends thousands). */
-export function listHeadersFor(site: Site, base: string): (unsubscribeUrl: string) => Record<string, string> {
-  const id = listId(site, base);
-  return (unsubscribeUrl) => ({
+/** The headers for one reader of the list `id` (a digest chunk keeps the List-Id of its first attempt). */
+export function listHeadersWithId(id: string, unsubscribeUrl: string): Record<string, string> {
+  return {
     "List-Unsubscribe": `<${unsubscribeUrl}>`,
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     "List-Id": id,
-  });
+  };
 }
 
 export function listHeaders(site: Site, base: string, unsubscribeUrl: string): Record<string, string> {
-  return listHeadersFor(site, base)(unsubscribeUrl);
+  return listHeadersWithId(listId(site, base), unsubscribeUrl);
 }

@@ -3,6 +3,7 @@
 import { createElement } from "react";
 import ConfirmSubscription from "../../emails/ConfirmSubscription.tsx";
 import Welcome from "../../emails/Welcome.tsx";
+import type { Cadence } from "../cadences.ts";
 import type { SiteInfo } from "../content/schema.ts";
 import { briefingUrl } from "../render/briefing-html.ts";
 import { listHeaders } from "./list-headers.ts";
@@ -30,7 +31,7 @@ export async function confirmationMail(
   ctx: MailContext,
   to: string,
   confirmUrl: string,
-  cadence: "daily" | "weekly",
+  cadence: Cadence,
 ): Promise<OutgoingMail> {
   const rendered = await renderMail(
     createElement(ConfirmSubscription, { ...siteProps(ctx), confirmUrl, cadence, expiresInDays: 7 }),
@@ -49,7 +50,7 @@ export async function welcomeMail(
   ctx: MailContext,
   to: string,
   links: { unsubscribeUrl: string; preferencesUrl: string },
-  cadence: "daily" | "weekly",
+  cadence: Cadence,
   topics: string[],
 ): Promise<OutgoingMail> {
   const latest = ctx.content.latest;

@@ -35,6 +35,7 @@ export function classifyError(error: ApiError, headers: Record<string, string> |
   if (name === "concurrent_idempotent_requests") {
     return { ok: false, retry: true, kind: "in_flight", retryAfterSeconds: retryAfter(headers, 2), message };
   }
+  if (name === "invalid_idempotent_request") return { ok: false, retry: false, kind: "conflict", message };
   if (name === "daily_quota_exceeded" || name === "monthly_quota_exceeded") {
     return { ok: false, retry: false, kind: "quota", message };
   }

@@ -34,8 +34,11 @@ export type SendOutcome =
   | {
       ok: false;
       retry: false;
-      /** rejected: the provider refused the content (validation); quota: daily/monthly quota; auth: bad key. */
-      kind: "rejected" | "quota" | "auth";
+      /**
+       * rejected: the provider refused the content (validation); quota: daily/monthly quota; auth: bad key;
+       * conflict: the idempotency key was used before with another payload (the earlier call was accepted).
+       */
+      kind: "rejected" | "quota" | "auth" | "conflict";
       message: string;
     };
 

@@ -3,16 +3,19 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
+import { CADENCE_REASON, CADENCES } from "../cadences.ts";
 import { adminToken } from "../config.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
 import { periodBefore } from "../digest/plan.ts";
+import { type EditionPreview, previewEdition, testMail } from "../digest/preview.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
+import { listHeaders } from "../mail/list-headers.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
@@ -152,9 +155,134 @@ adminRoutes.get("/digests/:edition", async (c) => {
   return c.json(progress);
 });
 
+// Before a real send: the next edition of a cadence as its readers would get it, and the same mail to
+// one address. Neither records anything (see src/digest/preview.ts).
+
+const CadenceField = z.enum(CADENCES, { error: CADENCE_REASON });
+
+/** `a,b` (query) or ["a","b"] (JSON) → topic slugs, each one a tag some briefing carries. */
+function topicsField(known: readonly string[]) {
+  return z
+    .optional(
+      z.pipe(
+        z.union([z.string(), z.array(z.string())], { error: "must be a comma-separated list of topics" }),
+        z.transform((v) =>
+          [v]
+            .flat()
+            .flatMap((t) => t.split(","))
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
+      ),
+    )
+    .check(
+      z.refine((topics) => !topics || topics.every((t) => known.includes(t)), {
+        message: `must name known topics (${known.join(", ")})`,
+      }),
+    );
+}
+
+/** The preview's facts as response headers; the subject percent-encoded (UTF-8), as a header holds only Latin-1. */
+function previewHeaders(p: EditionPreview): Record<string, string> {
+  return {
+    "X-Digest-Edition": p.edition,
+    "X-Digest-Run-At": p.runAt.toISOString(),
+    "X-Digest-Items": String(p.items.length),
+    "X-Digest-Recipients": String(p.recipients),
+    ...(p.mail ? { "X-Digest-Subject": encodeURIComponent(p.mail.subject) } : {}),
+  };
+}
+
+adminRoutes.get("/digest/preview", async (c) => {
+  const site = c.get("content");
+  const schema = z.object({
+    cadence: CadenceField,
+    topics: topicsField(site.tags),
+    format: z.optional(z.enum(["html", "text", "json"], { error: 'must be "html", "text" or "json"' })),
+  });
+  const query = schema.safeParse(c.req.query());
+  if (!query.success) {
+    const errors = query.error.issues.map((i) => ({
+      field: i.path.map(String).join(".") || "query",
+      reason: i.message,
+    }));
+    return problem(c, 400, "Invalid request", errors);
+  }
+  const { cadence, topics, format = "html" } = query.data;
+  const content = await c.get("briefingIndex")();
+  const p = await previewEdition({ db: c.env.DB, content, base: c.get("base") }, cadence, new Date(), topics);
+  const headers = previewHeaders(p);
+  if (format === "json") {
+    return c.json(
+      {
+        edition: p.edition,
+        cadence: p.cadence,
+        runAt: p.runAt.toISOString(),
+        items: p.items,
+        recipients: p.recipients,
+        subject: p.mail?.subject ?? null,
+        html: p.mail?.html ?? null,
+        text: p.mail?.text ?? null,
+      },
+      200,
+      headers,
+    );
+  }
+  const nothing = `Nothing new to send: the next ${cadence} edition (${p.edition}) has no briefings${topics?.length ? " on these topics" : ""} yet.`;
+  if (format === "text") {
+    return c.body(p.mail?.text ?? nothing, 200, { ...headers, "Content-Type": "text/plain; charset=utf-8" });
+  }
+  return c.body(p.mail?.html ?? `<!doctype html><title>Nothing new</title><p>${nothing}</p>`, 200, {
+    ...headers,
+    "Content-Type": "text/html; charset=utf-8",
+  });
+});
+
+const TestSendSchema = z.object({
+  to: z.string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") }),
+  cadence: CadenceField,
+  topics: z.optional(z.array(z.string(), { error: "must be a list of topics" })),
+});
+
+// Nothing new to send answers 200 with `sent: false, items: 0`, as a digest run with nothing new does.
+adminRoutes.post("/digest/test", validate("json", TestSendSchema), async (c) => {
+  const body = c.req.valid("json");
+  const address = parseAddress(body.to);
+  if (!address.ok) return problem(c, 400, "Invalid request", [{ field: "to", reason: address.reason }]);
+  const known = c.get("content").tags;
+  const unknown = (body.topics ?? []).filter((t) => !known.includes(t));
+  if (unknown.length) {
+    return problem(c, 400, "Invalid request", [{ field: "topics", reason: `unknown topic: ${unknown.join(", ")}` }]);
+  }
+  const content = await c.get("briefingIndex")();
+  const deps = digestDeps(c.env, content);
+  const p = await previewEdition(deps, body.cadence, deps.now(), body.topics);
+  const summary = { edition: p.edition, cadence: p.cadence, items: p.items.length, recipients: p.recipients };
+  if (!p.mail) return c.json({ sent: false, to: address.email, ...summary });
+  const mail = testMail(
+    { ...p, mail: p.mail },
+    address.email,
+    deps.from,
+    (unsubscribeUrl) => listHeaders(content.site, deps.base, unsubscribeUrl),
+    deps.base,
+  );
+  // A key of its own per test: asking twice sends twice, and nothing here is an edition's chunk.
+  const outcome = await deps.transport.send([mail], `test:${p.edition}:${crypto.randomUUID()}`);
+  if (!outcome.ok) {
+    console.error(JSON.stringify({ event: "digest-test-failed", edition: p.edition, kind: outcome.kind }));
+    return problem(c, 502, "The mail provider did not take the test mail", [
+      { field: "to", reason: `${outcome.kind}: ${outcome.message}` },
+    ]);
+  }
+  console.log(JSON.stringify({ event: "digest-test-sent", edition: p.edition, items: p.items.length }));
+  return c.json({ sent: true, to: address.email, subject: mail.subject, id: outcome.ids[0] ?? null, ...summary });
+});
+
 rejectOtherMethods(adminRoutes, "/subscribers/import", ["POST"]);
 rejectOtherMethods(adminRoutes, "/subscribers.csv", ["GET", "HEAD"]);
 rejectOtherMethods(adminRoutes, "/stats", ["GET", "HEAD"]);
 rejectOtherMethods(adminRoutes, "/subscribers/:email", ["DELETE"]);
 rejectOtherMethods(adminRoutes, "/digest/run", ["POST"]);
 rejectOtherMethods(adminRoutes, "/digests/:edition", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/digest/preview", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/digest/test", ["POST"]);

@@ -14,9 +14,13 @@ const html = (body: string) => ({
   headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "public, max-age=300" },
 });
 
+// Instant editions that reached nobody (no instant reader yet) are left out of the list: each would
+// repeat a briefing the daily digest lists anyway.
 archiveRoutes.get("/digests", async (c) => {
   const { results } = await c.env.DB.prepare(
-    "SELECT id, cadence, window_to, items FROM editions WHERE status IN ('sending', 'done') ORDER BY window_to DESC LIMIT 200",
+    `SELECT id, cadence, window_to, items FROM editions
+     WHERE status IN ('sending', 'done') AND NOT (cadence = 'instant' AND recipients = 0)
+     ORDER BY window_to DESC LIMIT 200`,
   ).all<{ id: string; cadence: string; window_to: string; items: string }>();
   const editions = results.map((r) => ({
     id: r.id,

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
+import { CADENCE_REASON, CADENCES, isCadence } from "../cadences.ts";
 import { requireMailDelivery, signingKey } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
@@ -66,7 +67,7 @@ const tooLarge = bodyLimit({
     problem(c, 413, "Request body too large", [{ field: "body", reason: `must be at most ${MAX_BODY} bytes` }]),
 });
 
-const CadenceSchema = z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' });
+const CadenceSchema = z.enum(CADENCES, { error: CADENCE_REASON });
 
 const SubscribeSchema = z.object(
   {
@@ -203,7 +204,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
     const data = body.data as { email?: unknown; cadence?: unknown };
     const state = {
       email: typeof data.email === "string" ? data.email.slice(0, 320) : "",
-      cadence: data.cadence === "weekly" ? ("weekly" as const) : ("daily" as const),
+      cadence: isCadence(data.cadence) ? data.cadence : ("daily" as const),
       error: checked.errors
         .map((e) => (e.field === "email" ? `The address ${e.reason}.` : `${e.field} ${e.reason}.`))
         .join(" "),

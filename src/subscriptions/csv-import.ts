@@ -1,8 +1,9 @@
 // The admin CSV import, in two steps: parseImport() reads and checks every row (pure), then
 // importRows() writes the valid ones in chunks. Bad rows are reported by line and never stop the rest.
 import Papa from "papaparse";
+import { CADENCE_REASON, type Cadence, isCadence } from "../cadences.ts";
 import { erasedKey, parseAddress } from "./address.ts";
-import { type Cadence, CONSENT_TEXT_VERSION } from "./store.ts";
+import { CONSENT_TEXT_VERSION } from "./store.ts";
 import { newNonce } from "./tokens.ts";
 
 export interface ImportRow {
@@ -34,7 +35,7 @@ function checkRow(
   const address = parseAddress(record.email ?? "");
   if (!address.ok) return `email ${address.reason}`;
   const cadence = (record.cadence ?? "").trim().toLowerCase();
-  if (cadence !== "" && cadence !== "daily" && cadence !== "weekly") return 'cadence must be "daily" or "weekly"';
+  if (cadence !== "" && !isCadence(cadence)) return `cadence ${CADENCE_REASON}`;
   const cell = (record.tags ?? "").trim();
   const topics = [
     ...new Set(
@@ -56,7 +57,7 @@ function checkRow(
     line,
     email: address.email,
     normalized: address.normalized,
-    ...(cadence ? { cadence: cadence as Cadence } : {}),
+    ...(isCadence(cadence) ? { cadence } : {}),
     ...(cell ? { topics: topics.sort() } : {}),
   };
 }

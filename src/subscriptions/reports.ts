@@ -15,7 +15,7 @@ export async function subscriberStats(db: D1Database): Promise<Stats> {
     )
     .all<{ status: string; cadence: string; count: number }>();
   const byStatus: Record<string, number> = { pending: 0, confirmed: 0, unsubscribed: 0, bounced: 0, complained: 0 };
-  const confirmedByCadence: Record<string, number> = { daily: 0, weekly: 0 };
+  const confirmedByCadence: Record<string, number> = { instant: 0, daily: 0, weekly: 0 };
   let total = 0;
   for (const r of results) {
     total += r.count;

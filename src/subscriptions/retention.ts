@@ -73,6 +73,16 @@ export async function eraseSubscriber(db: D1Database, normalized: string, now: D
   await db.batch([
     db.prepare("DELETE FROM subscriber_events WHERE subscriber_id = ?1").bind(subscriber.id),
     db.prepare("DELETE FROM resubscriptions WHERE subscriber_id = ?1").bind(subscriber.id),
+    // The send ledger froze their address and links at each chunk's first attempt. Settled rows lose
+    // them (a row still waiting for its first attempt has none, and is skipped then: the row is no
+    // longer confirmed). A row in a chunk whose first attempt is still being retried keeps them until it
+    // settles (the retry must send the same bytes, or the provider refuses the whole batch).
+    db
+      .prepare(
+        `UPDATE deliveries SET address = NULL, unsubscribe_url = NULL, preferences_url = NULL
+         WHERE subscriber_id = ?1 AND status <> 'sending'`,
+      )
+      .bind(subscriber.id),
     // The local outbox keeps whole mails (local mode only); the address is stored as typed.
     db.prepare("DELETE FROM outbox WHERE to_address = ?1 OR lower(to_address) = ?2").bind(subscriber.email, normalized),
     db

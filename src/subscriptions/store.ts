@@ -1,8 +1,10 @@
 // D1 access for subscribers. Every function takes the binding; SQL uses positional ?N parameters.
+import type { Cadence } from "../cadences.ts";
 import { erasedKey } from "./address.ts";
 
 export type Status = "pending" | "confirmed" | "unsubscribed" | "bounced" | "complained";
-export type Cadence = "daily" | "weekly";
+export type { Cadence } from "../cadences.ts";
+
 export type ConsentSource = "form" | "api" | "import";
 
 /** Bump when the wording next to the subscribe form changes: consent records say which one was agreed to. */

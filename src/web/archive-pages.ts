@@ -14,13 +14,19 @@ export interface EditionView {
   items: IndexedBriefing[];
 }
 
+/** How an edition is named on the archive pages: "Daily digest, 28 November 2026". */
+function editionName(cadence: string, to: string, lang: string): string {
+  const kind = cadence === "instant" ? "Instant alert" : cadence === "weekly" ? "Weekly digest" : "Daily digest";
+  return `${kind}, ${humanDate(to, lang)}`;
+}
+
 function shell(ctx: Ctx, title: string, path: string, main: Html): Html {
   return sitePage(ctx, { title, path, main });
 }
 
 export function editionPage(ctx: Ctx, e: EditionView): Html {
   const lang = ctx.content.site.language;
-  const title = `${e.cadence === "weekly" ? "Weekly" : "Daily"} digest, ${humanDate(e.to, lang)}`;
+  const title = editionName(e.cadence, e.to, lang);
   const items = e.items.map(
     (b) => html`<article class="digest-item">
 <p class="meta">${dateLine(b, lang)}</p>
@@ -45,9 +51,7 @@ export function archivePage(ctx: Ctx, editions: { id: string; cadence: string; t
   const lang = ctx.content.site.language;
   const list = editions.length
     ? html`<ul class="briefing-list">${editions.map(
-        (
-          e,
-        ) => html`<li><a href="/digests/${e.id}">${e.cadence === "weekly" ? "Weekly" : "Daily"} digest, ${humanDate(e.to, lang)}</a>
+        (e) => html`<li><a href="/digests/${e.id}">${editionName(e.cadence, e.to, lang)}</a>
 <span class="meta"> · ${e.items} briefing${e.items === 1 ? "" : "s"}</span></li>`,
       )}</ul>`
     : html`<p>No digest has been sent yet.</p>`;

@@ -1,5 +1,6 @@
 // The site's pages, rendered from the content model with Hono's auto-escaping `html` template.
 import { html, raw } from "hono/html";
+import type { Cadence } from "../cadences.ts";
 import type { Briefing, Content, IndexedBriefing, Outcome, SiteInfo } from "../content/schema.ts";
 import { eventLine } from "../render/briefing-html.ts";
 import { humanDate, rfc3339 } from "../render/dates.ts";
@@ -44,12 +45,12 @@ export function outcomeItem(o: Outcome, language: string) {
 
 export interface SubscribeFormState {
   email?: string;
-  cadence?: "daily" | "weekly";
+  cadence?: Cadence;
   error?: string;
 }
 
 export function subscribeForm(state: SubscribeFormState = {}) {
-  const weekly = state.cadence === "weekly";
+  const chosen = (c: Cadence) => ((state.cadence ?? "daily") === c ? raw(" checked") : raw(""));
   const error = state.error ? html`<p class="error" id="email-error" role="alert">${state.error}</p>` : raw("");
   return html`<form class="subscribe" method="post" action="/subscribe">
 <h2>Get the key outcomes by email</h2>
@@ -61,8 +62,9 @@ ${error}
 <button type="submit">Subscribe</button>
 </div>
 <fieldset><legend hidden>How often</legend>
-<label><input type="radio" name="cadence" value="daily"${weekly ? raw("") : raw(" checked")}> Daily</label>
-<label><input type="radio" name="cadence" value="weekly"${weekly ? raw(" checked") : raw("")}> Weekly (Mondays)</label>
+<label><input type="radio" name="cadence" value="instant"${chosen("instant")}> As it happens</label>
+<label><input type="radio" name="cadence" value="daily"${chosen("daily")}> Daily</label>
+<label><input type="radio" name="cadence" value="weekly"${chosen("weekly")}> Weekly (Mondays)</label>
 </fieldset>
 </form>`;
 }

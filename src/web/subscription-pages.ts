@@ -138,6 +138,7 @@ ${notice}${error}
 <fieldset>
 <legend>How often</legend>
 <div class="choices">
+<label><input type="radio" name="cadence" value="instant"${checked(s.cadence === "instant")}> As it happens: one mail within 15 minutes of new briefings</label>
 <label><input type="radio" name="cadence" value="daily"${checked(s.cadence === "daily")}> Daily, when there is something new</label>
 <label><input type="radio" name="cadence" value="weekly"${checked(s.cadence === "weekly")}> Weekly, on Mondays</label>
 </div>

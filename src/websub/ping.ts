@@ -20,13 +20,20 @@ export interface PingResult {
   failed: string[];
 }
 
-/** Pings the hub for feeds with briefings changed since the last successful announcement. */
+/** A hub answers a publish ping at once (it fetches the feed later); one that does not is skipped till next time. */
+export const PING_TIMEOUT_MS = 3_000;
+
+/**
+ * Pings the hub for feeds with briefings changed since the last successful announcement, all feeds at
+ * once, each with a short timeout: a hanging hub costs one timeout, not one per feed.
+ */
 export async function announceNewContent(
   db: D1Database,
   content: BriefingIndex,
   base: string,
   hub: string,
   now: Date,
+  timeoutMs = PING_TIMEOUT_MS,
 ): Promise<PingResult> {
   const state = await db
     .prepare("SELECT announced_through FROM websub_state WHERE hub = ?1")
@@ -41,20 +48,23 @@ export async function announceNewContent(
   const feeds = affectedFeeds(base, fresh);
   if (feeds.length === 0) return { hub, feeds, failed: [] };
 
-  const failed: string[] = [];
-  for (const url of feeds) {
-    try {
-      const res = await fetch(hub, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ "hub.mode": "publish", "hub.url": url }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!res.ok) failed.push(url);
-    } catch {
-      failed.push(url);
-    }
-  }
+  const answers = await Promise.all(
+    feeds.map(async (url) => {
+      try {
+        const res = await fetch(hub, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ "hub.mode": "publish", "hub.url": url }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        await res.body?.cancel();
+        return res.ok;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  const failed = feeds.filter((_, i) => !answers[i]);
   if (failed.length === 0) {
     const newest = Math.max(...fresh.map((b) => Date.parse(changedAt(b))));
     await db

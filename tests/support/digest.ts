@@ -1,12 +1,13 @@
 // Helpers for digest tests: subscribers seeded straight into D1, and waiting for an edition to finish.
 import { env } from "cloudflare:workers";
+import type { Cadence } from "../../src/cadences.ts";
 import type { Progress } from "../../src/digest/ledger.ts";
 import { ADMIN, get } from "./worker.ts";
 
 export interface SeedOptions {
   prefix: string;
   count: number;
-  cadence?: "daily" | "weekly";
+  cadence?: Cadence;
   topics?: string[];
   status?: string;
 }

@@ -1,6 +1,7 @@
 // A local stand-in for a WebSub hub (RFC: WebSub §7, publisher notification): records every
-// "publish" POST, answers 204 like a hub that accepted it, and can be told to fail.
-import { createServer, type IncomingMessage } from "node:http";
+// "publish" POST, answers 204 like a hub that accepted it, and can be told to fail or to hang (hold
+// every ping unanswered until reset, counting how many it held at once).
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 
 export interface HubStandIn {
   url: string;
@@ -16,13 +17,24 @@ async function body(req: IncomingMessage): Promise<string> {
 export async function startHubStandIn(): Promise<HubStandIn> {
   let pings: { mode: string | null; url: string | null; contentType: string | undefined }[] = [];
   let failNext = 0;
+  let hang = false;
+  let held: ServerResponse[] = [];
+  let maxHeld = 0;
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://hub").pathname;
     if (path === "/__hub/state")
-      return res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ pings }));
+      return res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ pings, maxHeld }));
     if (path === "/__hub/reset") {
       pings = [];
       failNext = 0;
+      hang = false;
+      for (const r of held) r.destroy();
+      held = [];
+      maxHeld = 0;
+      return res.writeHead(204).end();
+    }
+    if (path === "/__hub/hang") {
+      hang = true;
       return res.writeHead(204).end();
     }
     if (path === "/__hub/fail") {
@@ -31,6 +43,11 @@ export async function startHubStandIn(): Promise<HubStandIn> {
     }
     if (req.method !== "POST") return res.writeHead(405).end();
     const form = new URLSearchParams(await body(req));
+    if (hang) {
+      held.push(res);
+      maxHeld = Math.max(maxHeld, held.filter((r) => !r.destroyed && !r.socket?.destroyed).length);
+      return;
+    }
     if (failNext > 0) {
       failNext--;
       return res.writeHead(503).end("hub unavailable");
@@ -43,6 +60,10 @@ export async function startHubStandIn(): Promise<HubStandIn> {
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        for (const r of held) r.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -17,6 +17,12 @@ export interface MockOptions {
   latencyMs?: number;
 }
 
+export interface StartOptions extends MockOptions {
+  port?: number;
+  /** Keep each recorded email's html, text and headers (default true); a 20,000-mail benchmark needs only who got what. */
+  keepBodies?: boolean;
+}
+
 export interface Faults {
   /** Probability 0..1 of answering 500 {name:"internal_server_error"} WITHOUT doing the work. */
   error500?: number;
@@ -32,6 +38,14 @@ export interface Faults {
   outageFor?: string;
   /** Deterministic seed for the fault dice (use a small seeded PRNG like mulberry32 so runs are repeatable). */
   seed?: number;
+  /**
+   * An outage: every API call fails, without doing any work, until the faults are set again.
+   * "error500": 500 internal_server_error; "timeout": the connection drops with no answer;
+   * "mixed": the two in turn; "rateLimited": 429 rate_limit_exceeded with `retry-after: outageRetryAfter`
+   * (default 1) — a neighbour on the same team holding the limit.
+   */
+  outage?: "error500" | "timeout" | "mixed" | "rateLimited";
+  outageRetryAfter?: number;
 }
 
 export interface RecordedEmail extends ParsedEmail {
@@ -267,10 +281,13 @@ function errorJson(status: number, name: string, message: string): string {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** `clock` is what the rate limit counts with (ms; default the wall clock), so tests can simulate time. */
-export async function startResendMock(
-  options: MockOptions & { port?: number; clock?: () => number } = {},
-): Promise<ResendMock> {
-  const { port = 0, clock = () => performance.timeOrigin + performance.now(), ...startOptions } = options;
+export async function startResendMock(options: StartOptions & { clock?: () => number } = {}): Promise<ResendMock> {
+  const {
+    port = 0,
+    keepBodies = true,
+    clock = () => performance.timeOrigin + performance.now(),
+    ...startOptions
+  } = options;
   const emails: RecordedEmail[] = [];
   const calls: RecordedCall[] = [];
   const keys = new Map<string, StoredKey>();
@@ -278,6 +295,7 @@ export async function startResendMock(
   let limiter: RateLimiter | undefined;
   let faults: Faults = {};
   let dice = mulberry32(DEFAULT_SEED);
+  let outageCalls = 0;
   // Bumped by reset() so requests still sleeping through latency from a previous test cannot leak into the next one.
   let generation = 0;
 
@@ -294,6 +312,7 @@ export async function startResendMock(
   function setFaults(f: Faults): void {
     faults = { ...f };
     dice = mulberry32(f.seed ?? DEFAULT_SEED);
+    outageCalls = 0;
   }
   function reset(): void {
     emails.length = 0;
@@ -365,6 +384,26 @@ export async function startResendMock(
       if (!header(req, "user-agent")?.trim()) {
         throw new ApiError(403, "validation_error", "User-Agent header is required");
       }
+      if (faults.outage) {
+        const mode = faults.outage === "mixed" ? (outageCalls++ % 2 === 0 ? "error500" : "timeout") : faults.outage;
+        if (mode === "timeout") {
+          record(0);
+          res.socket?.destroy();
+          return;
+        }
+        if (mode === "rateLimited") {
+          record(429);
+          const wait = String(Number(faults.outageRetryAfter) || 1);
+          const headers = {
+            "ratelimit-limit": "5",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": wait,
+            "retry-after": wait,
+          };
+          return send(res, 429, errorJson(429, "rate_limit_exceeded", "Too many requests."), headers);
+        }
+        throw new ApiError(500, "internal_server_error", "An unexpected error occurred. Please try again later.");
+      }
       if (limiter && !limiter.take(clock())) {
         record(429);
         const message = `Too many requests. You can only make ${limiter.limit} requests per second. See rate limit response headers for more information.`;
@@ -429,7 +468,8 @@ export async function startResendMock(
       const batchCallId = path === "/emails/batch" ? randomUUID() : undefined;
       const ids = parsed.emails.map((email) => {
         const id = randomUUID();
-        emails.push({ id, ...stripUndefined(email), batchCallId, idempotencyKey, receivedAt });
+        const kept = keepBodies ? email : { ...email, html: undefined, text: undefined, headers: undefined };
+        emails.push({ id, ...stripUndefined(kept), batchCallId, idempotencyKey, receivedAt });
         return id;
       });
       const responseBody = JSON.stringify(

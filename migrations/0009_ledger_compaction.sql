@@ -8,6 +8,13 @@ CREATE TABLE edition_totals (
   failed INTEGER NOT NULL,
   skipped INTEGER NOT NULL,
   pending INTEGER NOT NULL,
+  unconfirmed INTEGER NOT NULL DEFAULT 0,
+  -- What the provider's webhooks had reported by then (delivered, bounced, complained), and how many
+  -- failed or unconfirmed rows they turned into sent.
+  delivered INTEGER NOT NULL DEFAULT 0,
+  bounced INTEGER NOT NULL DEFAULT 0,
+  complained INTEGER NOT NULL DEFAULT 0,
+  reconciled INTEGER NOT NULL DEFAULT 0,
   compacted_at TEXT NOT NULL
 );
 

@@ -1,0 +1,66 @@
+// The next edition of a cadence as its readers would get it, for the publisher to look at (and mail to
+// themselves) before it goes out. Chooses exactly as the scheduled run will (regularEdition over the
+// cadence's record) and renders through the same template, but writes nothing: no edition, no claim
+// on the briefings, no ledger row, not even a first-seen record.
+import type { BriefingIndex } from "../content/schema.ts";
+import type { OutgoingMail } from "../mail/transport.ts";
+import { readCadenceRecord } from "./briefing-record.ts";
+import { countRecipients } from "./ledger.ts";
+import { type Cadence, nextRun, regularEdition, slugsOfVariant, tagsOfItems, variantFor } from "./plan.ts";
+import { personalise, type RenderedVariant, renderVariant } from "./render.ts";
+
+export interface EditionPreview {
+  /** The id the edition will have. */
+  edition: string;
+  cadence: Cadence;
+  /** When the scheduled run that sends it happens. */
+  runAt: Date;
+  /** Slugs of the briefings shown (all of the edition's, or those matching the asked topics). */
+  items: string[];
+  /** Confirmed readers of the cadence whose topics match the edition (an upper bound: readers who got a briefing on another cadence get it left out). */
+  recipients: number;
+  /** Null when there is nothing new to send. */
+  mail: RenderedVariant | null;
+}
+
+/** Where a preview's personal links point: no reader's token, so they open the "link not valid" page. */
+function previewLinks(base: string) {
+  return { unsubscribeUrl: `${base}/unsubscribe/preview`, preferencesUrl: `${base}/preferences/preview` };
+}
+
+export async function previewEdition(
+  deps: { db: D1Database; content: BriefingIndex; base: string },
+  cadence: Cadence,
+  now: Date,
+  topics: string[] = [],
+): Promise<EditionPreview> {
+  const runAt = nextRun(cadence, now);
+  const record = await readCadenceRecord(deps.db, cadence);
+  const choice = regularEdition(deps.content, cadence, runAt, record);
+  const slugs = slugsOfVariant(variantFor(topics, choice.items));
+  const shown = choice.items.filter((b) => slugs.includes(b.slug));
+  const recipients = choice.items.length ? await countRecipients(deps.db, cadence, tagsOfItems(choice.items)) : 0;
+  const base = { edition: choice.id, cadence, runAt, items: slugs, recipients };
+  if (shown.length === 0) return { ...base, mail: null };
+  const rendered = await renderVariant(deps.content, deps.base, { id: choice.id, cadence, to: runAt }, shown);
+  return { ...base, mail: { ...rendered, ...personalise(rendered, previewLinks(deps.base)) } };
+}
+
+/** The preview as one mail to `to`: "[Test]" before the subject, the list headers with the preview's links. */
+export function testMail(
+  preview: EditionPreview & { mail: RenderedVariant },
+  to: string,
+  from: string,
+  headersFor: (unsubscribeUrl: string) => Record<string, string>,
+  base: string,
+): OutgoingMail {
+  return {
+    from,
+    to,
+    subject: `[Test] ${preview.mail.subject}`,
+    html: preview.mail.html,
+    text: preview.mail.text,
+    headers: headersFor(previewLinks(base).unsubscribeUrl),
+    tags: [{ name: "kind", value: "test" }],
+  };
+}
