@@ -7,9 +7,21 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Content } from "../src/content/schema.ts";
 import { handleQueue, handleScheduled } from "../src/digest/consumer.ts";
 import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import { createDocumentApp } from "../src/documents/app.ts";
 import { seedSubscribers } from "./support/digest.ts";
-import { briefingFile, compile } from "./support/fixtures.ts";
-import { ADMIN, get, linkIn, mailsTo, type OutboxMessage, outbox, postForm, postJson, row } from "./support/worker.ts";
+import { briefingFile, compile, SEED_FILE } from "./support/fixtures.ts";
+import {
+  ADMIN,
+  get,
+  linkIn,
+  mailsTo,
+  type OutboxMessage,
+  outbox,
+  postForm,
+  postJson,
+  row,
+  SITE,
+} from "./support/worker.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -227,7 +239,9 @@ describe("readers choose instant wherever a cadence is chosen", () => {
   });
 
   it("the form on the home page offers it and the preferences page saves it", async () => {
-    const home = await (await get("/")).text();
+    // The home page is a static document: asked of the documents app, as the build asks it.
+    const documents = createDocumentApp(compile(SEED_FILE), { base: SITE });
+    const home = await (await documents.request("/")).text();
     expect(home).toContain('name="cadence" value="instant"');
     const email = `form${story}@example.org`;
     const page = await postForm("/subscribe", { email, cadence: "instant" });
