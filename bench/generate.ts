@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
+import { mulberry32 as random } from "../tests/support/prng.ts";
 
 const root = join(import.meta.dirname, "..");
 
@@ -20,18 +21,6 @@ function corpus(): string {
     .map((f) => readFileSync(f, "utf8"))
     .join("\n")
     .replace(/[`*#<>|_[\]{}\\]/g, " ");
-}
-
-/** mulberry32: a small seeded PRNG, so the archive is the same on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class Prose {

@@ -3,19 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { Pacer } from "../src/digest/pacer.ts";
 import { classifyError, rateInfo } from "../src/mail/resend.ts";
+import { mulberry32 } from "./support/prng.ts";
 import { createLimiter, type RateWindow } from "./support/rate-windows.ts";
-
-/** A small seeded PRNG, so jittery runs are the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   window: RateWindow;

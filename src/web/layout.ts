@@ -2,7 +2,7 @@
 // card, schema.org JSON-LD), stylesheet, header and footer. No JavaScript.
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { Content, Site } from "../content/schema.ts";
+import type { Site } from "../content/schema.ts";
 import { ICON_PATHS, iconUrls } from "../icons/paths.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;

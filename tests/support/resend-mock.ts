@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mulberry32 } from "./prng.ts";
 import { createLimiter, RATE_WINDOWS, type RateLimiter, type RateWindow } from "./rate-windows.ts";
 
 export interface MockOptions {
@@ -114,17 +115,6 @@ interface ParsedEmail {
 }
 
 type StoredKey = { state: "pending"; hash: string } | { state: "done"; hash: string; status: number; body: string };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function addressList(value: unknown, field: string, required: boolean): string[] | undefined {
   if (value === undefined || value === null) {
