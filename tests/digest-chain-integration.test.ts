@@ -1,25 +1,19 @@
 // Which briefings each edition carries, across cron runs, admin runs, late deploys and backfills, with
 // real local D1: the Worker's own cron handler and admin route, fed content that changes between runs.
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { buildBriefingIndex, siteInfoOf } from "../src/content/briefing-index.ts";
 import type { BriefingIndex, Content } from "../src/content/schema.ts";
 import { createEdition, recordFirstSeen } from "../src/digest/briefing-record.ts";
-import { handleQueue, handleScheduled } from "../src/digest/consumer.ts";
+import { handleScheduled } from "../src/digest/consumer.ts";
 import { digestDeps } from "../src/digest/deps.ts";
 import { startEdition } from "../src/digest/edition.ts";
-import type { DigestMessage } from "../src/digest/queue-messages.ts";
 import { createDocumentApp } from "../src/documents/app.ts";
 import { seedSubscribers } from "./support/digest.ts";
 import { briefingFile, compile } from "./support/fixtures.ts";
+import { deliverQueued, queued, recordingEnv } from "./support/recorded-queues.ts";
 import { ADMIN, outbox } from "./support/worker.ts";
 
 const HOUR = 3_600_000;
@@ -47,22 +41,14 @@ function site(briefings: Record<string, number>): Content {
   return compile(...Object.entries(briefings).map(([slug, t]) => briefing(slug, t)));
 }
 
-// Queues that only record: this file looks at which briefings go into which edition, not at the fan-out.
-const planned: DigestMessage[] = [];
-const recording = {
-  send: async (body: DigestMessage) => void planned.push(body),
-  sendBatch: async (messages: { body: DigestMessage }[]) => void planned.push(...messages.map((m) => m.body)),
-} as unknown as Queue;
-const testEnv = { ...env, DIGEST_QUEUE: recording, DIGEST_PLAN_QUEUE: recording };
-
 async function cron(at: number, content: Content, expression = "0 7 * * *") {
-  await handleScheduled(createScheduledController({ scheduledTime: at, cron: expression }), testEnv, content);
+  await handleScheduled(createScheduledController({ scheduledTime: at, cron: expression }), recordingEnv, content);
 }
 
 async function adminRun(
   content: Content,
   body: Record<string, unknown>,
-  options: { index?: BriefingIndex; env?: typeof testEnv } = {},
+  options: { index?: BriefingIndex; env?: typeof recordingEnv } = {},
 ) {
   const ctx = createExecutionContext();
   const index = options.index ?? content;
@@ -72,30 +58,11 @@ async function adminRun(
       headers: { ...ADMIN, "Content-Type": "application/json" },
       body: JSON.stringify(body),
     }),
-    options.env ?? testEnv,
+    options.env ?? recordingEnv,
     ctx,
   );
   await waitOnExecutionContext(ctx);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-/** Runs what the digest queued (planning, then sending) through the queue consumer, as the platform would. */
-async function deliverPlanned(content: BriefingIndex, workerEnv = testEnv) {
-  while (planned.length) {
-    const messages = planned.splice(0);
-    for (const kind of ["plan", "send"] as const) {
-      const bodies = messages.filter((m) => m.kind === kind);
-      if (!bodies.length) continue;
-      const queue = kind === "plan" ? "briefwire-digest-plan" : "briefwire-digest";
-      const batch = createMessageBatch<DigestMessage>(
-        queue,
-        bodies.map((body, i) => ({ id: `${kind}-${i}`, timestamp: new Date(), attempts: 1, body })),
-      );
-      const ctx = createExecutionContext();
-      await handleQueue(batch, workerEnv, content);
-      expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(bodies.length);
-    }
-  }
 }
 
 /** Every edition of a cadence with the briefings it carries, oldest first. */
@@ -115,7 +82,7 @@ async function timesMailed(cadence: "daily" | "weekly") {
 
 beforeEach(async () => {
   // Each test tells its own story from an empty digest history, with no readers unless it seeds some.
-  planned.length = 0;
+  queued.length = 0;
   await env.DB.batch([
     ...["deliveries", "edition_chunks", "edition_variants", "edition_briefings", "briefings_seen", "editions"].map(
       (table) => env.DB.prepare(`DELETE FROM ${table}`),
@@ -205,10 +172,10 @@ describe("late deploys and backfills", () => {
     const before = site({ early: d - 10 * HOUR });
     const after = site({ early: d - 10 * HOUR, dated6: d - HOUR });
     await cron(d, before);
-    await deliverPlanned(before);
+    await deliverQueued(before);
     await cron(d + HOUR + 15 * 60_000, after, "*/15 * * * *");
     await cron(d + DAY, after);
-    await deliverPlanned(after);
+    await deliverQueued(after);
     const subjects = (await outbox()).filter((m) => readers.includes(m.to)).map((m) => `${m.to}: ${m.subject}`);
     expect(subjects.sort()).toEqual(
       readers.flatMap((r) => [`${r}: briefwire: Briefing dated6`, `${r}: briefwire: Briefing early`]).sort(),
@@ -266,7 +233,7 @@ describe("backfills older than the briefing index", () => {
       fetch: (input: RequestInfo | URL) =>
         documents.request(new URL(input instanceof Request ? input.url : input).pathname),
     } as unknown as Fetcher;
-    const workerEnv = { ...testEnv, ASSETS: assets };
+    const workerEnv = { ...recordingEnv, ASSETS: assets };
 
     const asked = await adminRun(
       content,
@@ -274,7 +241,7 @@ describe("backfills older than the briefing index", () => {
       { index, env: workerEnv },
     );
     expect(asked.body).toMatchObject({ items: 1, started: true });
-    await deliverPlanned(index, workerEnv);
+    await deliverQueued(index, workerEnv);
     const subjects = (await outbox()).filter((m) => readers.includes(m.to)).map((m) => m.subject);
     expect(subjects).toEqual(["briefwire: Briefing ancient"]);
     // Its web copy names it too.
@@ -297,7 +264,7 @@ describe("runs that meet", () => {
     const content = site({ a: d - HOUR, b: d - 2 * HOUR });
     await Promise.all([cron(d, content), cron(d, content)]);
     expect(await editions("daily")).toEqual([{ id: `daily-${iso(d).slice(0, 10)}`, items: ["a", "b"] }]);
-    expect(planned.filter((m) => m.kind === "plan")).toHaveLength(1);
+    expect(queued.filter((m) => m.kind === "plan")).toHaveLength(1);
   });
 
   it("an admin run racing the cron starts nothing twice", async () => {
@@ -307,7 +274,7 @@ describe("runs that meet", () => {
     const all = await editions("daily");
     expect(all).toEqual([{ id: `daily-${iso(now).slice(0, 10)}`, items: ["a"] }]);
     expect(run.body).toMatchObject({ edition: all[0]?.id, items: 1 });
-    expect(planned.filter((m) => m.kind === "plan")).toHaveLength(1);
+    expect(queued.filter((m) => m.kind === "plan")).toHaveLength(1);
   });
 
   it("two admin runs racing over overlapping windows mail each briefing once", async () => {
@@ -325,7 +292,7 @@ describe("runs that meet", () => {
   it("a run that loses a briefing to a run committed between its choice and its insert chooses again", async () => {
     const d = sevenOClock(14);
     const content = site({ a: d - 5 * HOUR, b: d - 4 * HOUR });
-    const deps = { ...digestDeps(testEnv, content), now: () => new Date(d) };
+    const deps = { ...digestDeps(recordingEnv, content), now: () => new Date(d) };
     // The racing admin run commits right before this cron run's edition insert (its two-statement batch).
     let raced = false;
     const racingDb = new Proxy(env.DB, {

@@ -1,21 +1,16 @@
 // The publisher sees the next mail before readers do: GET /admin/digest/preview renders the edition the
 // next scheduled run will send (same choice, same template), POST /admin/digest/test mails it to one
 // address — and neither leaves a trace in the edition chain or the ledger.
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { siteInfoOf } from "../src/content/briefing-index.ts";
 import type { Content } from "../src/content/schema.ts";
-import { handleQueue, handleScheduled } from "../src/digest/consumer.ts";
-import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import { handleScheduled } from "../src/digest/consumer.ts";
 import { seedSubscribers } from "./support/digest.ts";
 import { briefingFile, compile } from "./support/fixtures.ts";
+import { clearDigestHistory, deliverQueued, recordingEnv } from "./support/recorded-queues.ts";
 import { ADMIN, outbox } from "./support/worker.ts";
 
 const HOUR = 3_600_000;
@@ -36,18 +31,11 @@ const content: Content = compile(
   briefing("beta", Date.now() - HOUR, ["west"]),
 );
 
-const queued: DigestMessage[] = [];
-const recording = {
-  send: async (body: DigestMessage) => void queued.push(body),
-  sendBatch: async (messages: { body: DigestMessage }[]) => void queued.push(...messages.map((m) => m.body)),
-} as unknown as Queue;
-const testEnv = { ...env, DIGEST_QUEUE: recording, DIGEST_PLAN_QUEUE: recording };
-
 async function call(path: string, init: RequestInit = {}) {
   const ctx = createExecutionContext();
   const res = await createApp(siteInfoOf(content), { briefingIndex: async () => content }).fetch(
     new Request(`http://localhost:8787${path}`, init),
-    testEnv,
+    recordingEnv,
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -82,19 +70,8 @@ async function chainState() {
 
 /** The scheduled run at `at`, and everything it queued through the queue consumer. */
 async function scheduledRun(at: number, cron: string) {
-  await handleScheduled(createScheduledController({ scheduledTime: at, cron }), testEnv, content);
-  while (queued.length) {
-    const messages = queued.splice(0);
-    for (const kind of ["plan", "send"] as const) {
-      const bodies = messages.filter((m) => m.kind === kind);
-      if (!bodies.length) continue;
-      const batch = createMessageBatch<DigestMessage>(
-        kind === "plan" ? "briefwire-digest-plan" : "briefwire-digest",
-        bodies.map((body, i) => ({ id: `${kind}-${i}`, timestamp: new Date(), attempts: 1, body })),
-      );
-      await handleQueue(batch, testEnv, content);
-    }
-  }
+  await handleScheduled(createScheduledController({ scheduledTime: at, cron }), recordingEnv, content);
+  await deliverQueued(content);
 }
 
 const errorsOf = async (res: Response) =>
@@ -103,19 +80,7 @@ const errorsOf = async (res: Response) =>
 let story = 0;
 beforeEach(async () => {
   story++;
-  queued.length = 0;
-  await env.DB.batch([
-    ...[
-      "deliveries",
-      "edition_chunks",
-      "edition_variants",
-      "edition_briefings",
-      "briefings_seen",
-      "editions",
-      "outbox",
-    ].map((table) => env.DB.prepare(`DELETE FROM ${table}`)),
-    env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed'"),
-  ]);
+  await clearDigestHistory();
 });
 
 describe("GET /admin/digest/preview", () => {

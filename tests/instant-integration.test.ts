@@ -1,15 +1,15 @@
 // Instant alerts end to end with real local D1: the Worker's own cron handler fed content that changes
 // between runs (a deploy between two quarter hours), the queue consumer sending through the outbox,
 // and readers who change their cadence with the preferences link in their mail.
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Content } from "../src/content/schema.ts";
-import { handleQueue, handleScheduled } from "../src/digest/consumer.ts";
-import type { DigestMessage } from "../src/digest/queue-messages.ts";
+import { handleScheduled } from "../src/digest/consumer.ts";
 import { createDocumentApp } from "../src/documents/app.ts";
 import { seedSubscribers } from "./support/digest.ts";
 import { briefingFile, compile, SEED_FILE } from "./support/fixtures.ts";
+import { clearDigestHistory, deliverQueued, recordingEnv } from "./support/recorded-queues.ts";
 import {
   ADMIN,
   get,
@@ -51,30 +51,10 @@ function site(...files: ReturnType<typeof briefing>[]): Content {
   return compile(...files);
 }
 
-const queued: DigestMessage[] = [];
-const recording = {
-  send: async (body: DigestMessage) => void queued.push(body),
-  sendBatch: async (messages: { body: DigestMessage }[]) => void queued.push(...messages.map((m) => m.body)),
-} as unknown as Queue;
-const testEnv = { ...env, DIGEST_QUEUE: recording, DIGEST_PLAN_QUEUE: recording };
-
 /** One cron invocation, then everything it queued (planning, sending) through the queue consumer. */
 async function cron(time: number, content: Content, expression = QUARTER) {
-  await handleScheduled(createScheduledController({ scheduledTime: time, cron: expression }), testEnv, content);
-  while (queued.length) {
-    const messages = queued.splice(0);
-    for (const kind of ["plan", "send"] as const) {
-      const bodies = messages.filter((m) => m.kind === kind);
-      if (!bodies.length) continue;
-      const batch = createMessageBatch<DigestMessage>(
-        kind === "plan" ? "briefwire-digest-plan" : "briefwire-digest",
-        bodies.map((body, i) => ({ id: `${kind}-${i}`, timestamp: new Date(), attempts: 1, body })),
-      );
-      const ctx = createExecutionContext();
-      await handleQueue(batch, testEnv, content);
-      expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(bodies.length);
-    }
-  }
+  await handleScheduled(createScheduledController({ scheduledTime: time, cron: expression }), recordingEnv, content);
+  await deliverQueued(content);
 }
 
 /** Each mail to `address` so far, oldest first, with the briefings it links to in its text. */
@@ -90,19 +70,7 @@ let story = 0;
 beforeEach(async () => {
   // Each story starts from an empty digest history, its own readers and an empty outbox.
   story++;
-  queued.length = 0;
-  await env.DB.batch([
-    ...[
-      "deliveries",
-      "edition_chunks",
-      "edition_variants",
-      "edition_briefings",
-      "briefings_seen",
-      "editions",
-      "outbox",
-    ].map((table) => env.DB.prepare(`DELETE FROM ${table}`)),
-    env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed'"),
-  ]);
+  await clearDigestHistory();
 });
 
 describe("instant alerts", () => {
