@@ -1,8 +1,10 @@
 // Ledger size benchmark: the D1 schema (migrations/) in SQLite — the engine D1 runs on — with N
 // generated subscribers and a simulated month of daily editions: one ledger row per recipient, one
 // handled delivery webhook per recipient, the chunks and one rendered variant per edition, and the
-// real compaction (src/digest/compaction.ts, through a small D1-shaped adapter) run after each day,
-// as the 15-minute cron would. Size = pages in use after VACUUM.
+// real compaction (src/digest/compaction.ts, through a small D1-shaped adapter: the same statements)
+// run after each day, as the 15-minute cron would — it folds the deliveries into totals and deletes
+// them, the chunk rows and the renderings a week after an edition is done. Size = pages in use after
+// VACUUM, every table counted.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -48,7 +50,11 @@ export interface LedgerBench {
   ratioMonthToWeek1: number;
   /** Ledger bytes per recipient per edition while its detail is kept (deliveries + webhook event). */
   bytesPerRecipientEdition: number;
+  /** Rows of each per-edition table after the month: only the last week's editions keep their detail. */
+  rowsAtMonth: Record<(typeof DETAIL_TABLES)[number], number>;
 }
+
+const DETAIL_TABLES = ["deliveries", "webhook_events", "edition_chunks", "edition_variants", "edition_totals"] as const;
 
 export async function benchLedger(subscribers: number, days = 30): Promise<LedgerBench> {
   const db = new DatabaseSync(":memory:");
@@ -106,7 +112,7 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
     try {
       for (;;) {
         const r = await compactLedger(ledger, now);
-        if (!r.deliveries && !r.webhookEvents) break;
+        if (!r.deliveries && !r.chunks && !r.variants && !r.webhookEvents) break;
       }
     } finally {
       console.log = log;
@@ -114,6 +120,9 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
     if (day === 6) week1MB = sizeMB(db);
   }
   const monthMB = sizeMB(db);
+  const rowsAtMonth = Object.fromEntries(
+    DETAIL_TABLES.map((t) => [t, Number((db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n)]),
+  ) as LedgerBench["rowsAtMonth"];
   return {
     subscribers,
     days,
@@ -122,6 +131,7 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
     monthMB,
     ratioMonthToWeek1: Number((monthMB / week1MB).toFixed(2)),
     bytesPerRecipientEdition: Math.round(((firstDayMB - baseMB) * 1e6) / subscribers),
+    rowsAtMonth,
   };
 }
 
