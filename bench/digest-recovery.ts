@@ -17,7 +17,7 @@
 import { fileURLToPath } from "node:url";
 import { startLocalWorker } from "../tests/support/local-worker.ts";
 import type { RateWindow } from "../tests/support/rate-windows.ts";
-import { startResendMock } from "../tests/support/resend-mock.ts";
+import { type ResendMock, startResendMock } from "../tests/support/resend-mock.ts";
 import { measureThroughput, type Throughput } from "./digest.ts";
 
 const AUTH = { Authorization: "Bearer dev-admin-token" };
@@ -30,6 +30,8 @@ export interface RecoveryBench extends Throughput {
   callsBeforeOutage: number;
   /** Calls answered 5xx or dropped during the outage. */
   failingCalls: number;
+  /** The same edition's rate before the outage, on the same machine at the same moment: what the pacer reaches here anyway. */
+  beforeOutage: { calls: number; callsPerSecond: number; ratioToLimit: number };
   /** From the provider's return to the first accepted call. */
   secondsToFirstCall: number;
   lost: number;
@@ -44,19 +46,27 @@ export interface RecoveryOptions {
   outageSeconds?: number;
 }
 
+/**
+ * One edition per window, through one Worker and one stand-in (its limit counted anew for each):
+ * the first to `recipients` daily readers, the next to as many weekly readers, so each edition has
+ * the seed briefing to mail.
+ */
 export async function benchDigestRecovery(
   recipients: number,
   ratePerSecond: number,
-  rateWindow: RateWindow = "sliding",
-  { outageAfterCalls = Math.ceil(recipients / 500), outageSeconds = 60 }: RecoveryOptions = {},
-): Promise<RecoveryBench> {
-  const mock = await startResendMock({ ratePerSecond, rateWindow, keepBodies: false });
+  windows: RateWindow[] = ["sliding"],
+  options: RecoveryOptions = {},
+): Promise<RecoveryBench[]> {
+  const cadences = ["daily", "weekly"] as const;
+  if (windows.length > cadences.length) throw new Error(`at most ${cadences.length} windows`);
+  const mock = await startResendMock({ ratePerSecond, keepBodies: false });
   const worker = await startLocalWorker({ vars: { RESEND_API_KEY: "re_bench", RESEND_BASE_URL: mock.url } });
-  const accepted = () => new Set(mock.emails.map((e) => e.batchCallId)).size;
   try {
     const csv = [
       "email,cadence,tags",
-      ...Array.from({ length: recipients }, (_, i) => `recovery${i}@example.org,daily,`),
+      ...windows.flatMap((_, w) =>
+        Array.from({ length: recipients }, (_, i) => `recovery${w}-${i}@example.org,${cadences[w]},`),
+      ),
     ].join("\n");
     const imported = await fetch(`${worker.url}/admin/subscribers/import`, {
       method: "POST",
@@ -64,76 +74,106 @@ export async function benchDigestRecovery(
       body: csv,
     });
     if (!imported.ok) throw new Error(`import: ${imported.status}`);
-    const run = await fetch(`${worker.url}/admin/digest/run`, {
-      method: "POST",
-      headers: { ...AUTH, "Content-Type": "application/json" },
-      body: JSON.stringify({ cadence: "daily", from: "2024-10-16T00:00:00Z", to: "2024-10-17T07:00:00Z" }),
-    });
-    if (!run.ok) throw new Error(`digest run: ${run.status} ${await run.text()}`);
-    const { edition } = (await run.json()) as { edition: string };
-
-    // The outage follows the stand-in's own count of accepted calls, checked every 20 ms.
-    let outageFrom = 0;
-    let recoveredAt = 0;
-    let callsBeforeOutage = 0;
-    const watch = setInterval(() => {
-      if (!outageFrom && accepted() >= outageAfterCalls) {
-        callsBeforeOutage = accepted();
-        mock.setFaults({ outage: "mixed" });
-        outageFrom = Date.now();
-      } else if (outageFrom && !recoveredAt && Date.now() >= outageFrom + outageSeconds * 1000) {
-        mock.setFaults({});
-        recoveredAt = Date.now();
-      }
-    }, 20);
-    let progress: { status: string; sent: number };
-    try {
-      for (;;) {
-        const res = await fetch(`${worker.url}/admin/digests/${edition}`, { headers: AUTH });
-        if (!res.ok) throw new Error(`progress of ${edition}: ${res.status} ${(await res.text()).slice(0, 500)}`);
-        progress = (await res.json()) as typeof progress;
-        if (progress.status === "done" && recoveredAt) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    } finally {
-      clearInterval(watch);
+    const results: RecoveryBench[] = [];
+    for (const [w, rateWindow] of windows.entries()) {
+      mock.reset();
+      mock.setOptions({ ratePerSecond, rateWindow });
+      results.push(
+        await editionThroughOutage(worker.url, mock, ratePerSecond, w, cadences[w]!, recipients, rateWindow, options),
+      );
     }
-    if (progress.sent !== recipients) throw new Error(`sent ${progress.sent} of ${recipients}`);
-
-    const perReader = new Map<string, number>();
-    for (const m of mock.emails) perReader.set(m.to[0]!, (perReader.get(m.to[0]!) ?? 0) + 1);
-    let lost = 0;
-    for (let i = 0; i < recipients; i++) if (!perReader.has(`recovery${i}@example.org`)) lost++;
-    const duplicates = [...perReader.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
-    const failingCalls = mock.calls.filter(
-      (c) => c.arrivedAt >= outageFrom && c.arrivedAt < recoveredAt && (c.status === 0 || c.status >= 500),
-    ).length;
-    const firstAfter = Math.min(...mock.emails.filter((e) => e.receivedAt >= recoveredAt).map((e) => e.receivedAt));
-    return {
-      recipients,
-      rateWindow,
-      outageSeconds,
-      callsBeforeOutage,
-      failingCalls,
-      secondsToFirstCall: Number(((firstAfter - recoveredAt) / 1000).toFixed(1)),
-      lost,
-      duplicates,
-      acceptedCalls: accepted(),
-      expectedCalls: Math.ceil(recipients / 100),
-      ...measureThroughput(mock, ratePerSecond, recoveredAt),
-    };
+    return results;
   } finally {
     await worker.stop();
     await mock.close();
   }
 }
 
+async function editionThroughOutage(
+  base: string,
+  mock: ResendMock,
+  ratePerSecond: number,
+  w: number,
+  cadence: string,
+  recipients: number,
+  rateWindow: RateWindow,
+  // By default 40 % in, and long enough for the 60 % left to fail once each (30 s at 2 calls/s) and
+  // then wait behind one probe per batch.
+  { outageAfterCalls = Math.ceil((0.4 * recipients) / 100), outageSeconds = 50 }: RecoveryOptions,
+): Promise<RecoveryBench> {
+  const accepted = () => new Set(mock.emails.map((e) => e.batchCallId)).size;
+  const run = await fetch(`${base}/admin/digest/run`, {
+    method: "POST",
+    headers: { ...AUTH, "Content-Type": "application/json" },
+    body: JSON.stringify({ cadence, from: "2024-10-16T00:00:00Z", to: "2024-10-17T07:00:00Z" }),
+  });
+  if (!run.ok) throw new Error(`digest run: ${run.status} ${await run.text()}`);
+  const { edition } = (await run.json()) as { edition: string };
+
+  // The outage follows the stand-in's own count of accepted calls, checked every 20 ms.
+  let outageFrom = 0;
+  let recoveredAt = 0;
+  let callsBeforeOutage = 0;
+  const watch = setInterval(() => {
+    if (!outageFrom && accepted() >= outageAfterCalls) {
+      callsBeforeOutage = accepted();
+      mock.setFaults({ outage: "mixed" });
+      outageFrom = Date.now();
+    } else if (outageFrom && !recoveredAt && Date.now() >= outageFrom + outageSeconds * 1000) {
+      mock.setFaults({});
+      recoveredAt = Date.now();
+    }
+  }, 20);
+  let progress: { status: string; sent: number };
+  try {
+    for (;;) {
+      const res = await fetch(`${base}/admin/digests/${edition}`, { headers: AUTH });
+      if (!res.ok) throw new Error(`progress of ${edition}: ${res.status} ${(await res.text()).slice(0, 500)}`);
+      progress = (await res.json()) as typeof progress;
+      if (progress.status === "done" && recoveredAt) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    clearInterval(watch);
+  }
+  if (progress.sent !== recipients) throw new Error(`sent ${progress.sent} of ${recipients}`);
+
+  const perReader = new Map<string, number>();
+  for (const m of mock.emails) perReader.set(m.to[0]!, (perReader.get(m.to[0]!) ?? 0) + 1);
+  let lost = 0;
+  for (let i = 0; i < recipients; i++) if (!perReader.has(`recovery${w}-${i}@example.org`)) lost++;
+  const duplicates = [...perReader.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+  const failingCalls = mock.calls.filter(
+    (c) => c.arrivedAt >= outageFrom && c.arrivedAt < recoveredAt && (c.status === 0 || c.status >= 500),
+  ).length;
+  const before = measureThroughput(mock, ratePerSecond, Number.NEGATIVE_INFINITY, outageFrom);
+  const firstAfter = Math.min(...mock.emails.filter((e) => e.receivedAt >= recoveredAt).map((e) => e.receivedAt));
+  return {
+    recipients,
+    rateWindow,
+    outageSeconds,
+    callsBeforeOutage,
+    beforeOutage: {
+      calls: before.deliveringCalls,
+      callsPerSecond: before.callsPerSecond,
+      ratioToLimit: before.ratioToLimit,
+    },
+    failingCalls,
+    secondsToFirstCall: Number(((firstAfter - recoveredAt) / 1000).toFixed(1)),
+    lost,
+    duplicates,
+    acceptedCalls: accepted(),
+    expectedCalls: Math.ceil(recipients / 100),
+    ...measureThroughput(mock, ratePerSecond, recoveredAt),
+  };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(
     await benchDigestRecovery(
-      Number(process.env.BENCH_RECIPIENTS ?? 20_000),
+      Number(process.env.BENCH_RECIPIENTS ?? 10_000),
       Number(process.env.BENCH_DIGEST_LIMIT ?? 2),
-      (process.env.BENCH_RATE_WINDOW as RateWindow | undefined) ?? "sliding",
+      ["sliding", "fixed"],
       {
         outageAfterCalls: process.env.BENCH_OUTAGE_AFTER ? Number(process.env.BENCH_OUTAGE_AFTER) : undefined,
         outageSeconds: process.env.BENCH_OUTAGE_SECONDS ? Number(process.env.BENCH_OUTAGE_SECONDS) : undefined,

@@ -52,6 +52,19 @@ export interface LedgerBench {
   bytesPerRecipientEdition: number;
   /** Rows of each per-edition table after the month: only the last week's editions keep their detail. */
   rowsAtMonth: Record<(typeof DETAIL_TABLES)[number], number>;
+  /** MB per table (with its indexes) after week 1 and after the month, from SQLite's dbstat. */
+  tableMB: Record<string, { week1: number; month: number }>;
+}
+
+/** Bytes in use per table, its indexes counted with it (after VACUUM, so pages are packed). */
+function bytesByTable(db: DatabaseSync): Record<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT COALESCE(m.tbl_name, s.name) AS tbl, SUM(s.pgsize) AS bytes
+         FROM dbstat AS s LEFT JOIN sqlite_master AS m ON m.name = s.name GROUP BY tbl`,
+    )
+    .all() as { tbl: string; bytes: number }[];
+  return Object.fromEntries(rows.map((r) => [r.tbl, Number(r.bytes)]));
 }
 
 const DETAIL_TABLES = ["deliveries", "webhook_events", "edition_chunks", "edition_variants", "edition_totals"] as const;
@@ -77,6 +90,7 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
   const baseMB = sizeMB(db);
   const html = "<p>digest</p>".repeat(5000); // ~60 KB, like a rendered variant
   let week1MB = 0;
+  let week1Tables: Record<string, number> = {};
   let firstDayMB = 0;
   const ledger = d1(db);
   for (let day = 0; day < days; day++) {
@@ -117,9 +131,19 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
     } finally {
       console.log = log;
     }
-    if (day === 6) week1MB = sizeMB(db);
+    if (day === 6) {
+      week1MB = sizeMB(db);
+      week1Tables = bytesByTable(db);
+    }
   }
   const monthMB = sizeMB(db);
+  const monthTables = bytesByTable(db);
+  const mb = (bytes = 0) => Number((bytes / 1e6).toFixed(2));
+  const tableMB = Object.fromEntries(
+    Object.keys(monthTables)
+      .filter((t) => monthTables[t]! >= 10_000 || (week1Tables[t] ?? 0) >= 10_000)
+      .map((t) => [t, { week1: mb(week1Tables[t]), month: mb(monthTables[t]) }]),
+  );
   const rowsAtMonth = Object.fromEntries(
     DETAIL_TABLES.map((t) => [t, Number((db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n)]),
   ) as LedgerBench["rowsAtMonth"];
@@ -132,6 +156,7 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
     ratioMonthToWeek1: Number((monthMB / week1MB).toFixed(2)),
     bytesPerRecipientEdition: Math.round(((firstDayMB - baseMB) * 1e6) / subscribers),
     rowsAtMonth,
+    tableMB,
   };
 }
 
