@@ -146,6 +146,29 @@ describe("ledger compaction", () => {
     expect(await bodyBytes("daily-cv-recent")).toBe(recentBytes);
   });
 
+  it("an edition compacted before its chunks and renderings were: they go on the next run, its view unchanged", async () => {
+    await seedSubscribers({ prefix: "up-", count: 300 });
+    const ids = (
+      await env.DB.prepare("SELECT id FROM subscribers WHERE email LIKE 'up-%' ORDER BY id").all<{ id: number }>()
+    ).results.map((r) => r.id);
+    await seedEdition("daily-up", daysAgo(40), ids);
+    await seedChunksAndVariants("daily-up", ids.length, daysAgo(40));
+    const before = await progress("daily-up");
+    // What compaction left before it deleted chunks and renderings: totals, no deliveries, no copy yet.
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO edition_totals (edition_id, sent, failed, skipped, pending, compacted_at)
+         VALUES ('daily-up', ?1, ?2, ?3, 0, ?4)`,
+      ).bind(before.sent, before.failed, before.skipped, daysAgo(32)),
+      env.DB.prepare("DELETE FROM deliveries WHERE edition_id = 'daily-up'"),
+    ]);
+
+    expect(await compactLedger(env.DB, NOW)).toMatchObject({ editions: ["daily-up"], chunks: 3, variants: 2 });
+    expect(await count("SELECT COUNT(*) AS n FROM edition_chunks WHERE edition_id = 'daily-up'")).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = 'daily-up'")).toBe(0);
+    expect(await progress("daily-up")).toEqual(before);
+  });
+
   it("runs from the 15-minute cron", async () => {
     await seedSubscribers({ prefix: "cron-", count: 50 });
     const sids = (
