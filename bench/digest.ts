@@ -37,18 +37,20 @@ export interface Throughput {
 }
 
 /**
- * Throughput of the batch calls the stand-in recorded from `since` (Date.now() ms) on: the part of a
- * run the rate limit governs. The outage benchmark measures the rate after recovery with it.
+ * Throughput of the batch calls the stand-in recorded from `since` until `until` (Date.now() ms): the
+ * part of a run the rate limit governs. bench/digest-recovery.ts measures the rate before an outage
+ * and after recovery with it.
  */
 export function measureThroughput(
   mock: Pick<ResendMock, "emails" | "calls">,
   ratePerSecond: number,
   since = Number.NEGATIVE_INFINITY,
+  until = Number.POSITIVE_INFINITY,
 ): Throughput {
   // One entry per call that delivered mail: when the stand-in did the work, and how many mails.
   const delivering = new Map<string, { at: number; mails: number }>();
   for (const e of mock.emails) {
-    if (e.receivedAt < since || e.batchCallId === undefined) continue;
+    if (e.receivedAt < since || e.receivedAt >= until || e.batchCallId === undefined) continue;
     const call = delivering.get(e.batchCallId);
     if (call) call.mails++;
     else delivering.set(e.batchCallId, { at: e.receivedAt, mails: 1 });
@@ -71,7 +73,7 @@ export function measureThroughput(
     callsPerSecond: Number(callsPerSecond.toFixed(2)),
     ratioToLimit: Number((callsPerSecond / ratePerSecond).toFixed(3)),
     mailsPerSecond: Math.round(mails / seconds),
-    status429: mock.calls.filter((c) => c.status === 429 && c.at >= since).length,
+    status429: mock.calls.filter((c) => c.status === 429 && c.at >= since && c.at < until).length,
     gapsMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: gaps.at(-1) ?? 0 },
   };
 }

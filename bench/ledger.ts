@@ -1,8 +1,10 @@
 // Ledger size benchmark: the D1 schema (migrations/) in SQLite — the engine D1 runs on — with N
 // generated subscribers and a simulated month of daily editions: one ledger row per recipient, one
 // handled delivery webhook per recipient, the chunks and one rendered variant per edition, and the
-// real compaction (src/digest/compaction.ts, through a small D1-shaped adapter) run after each day,
-// as the 15-minute cron would. Size = pages in use after VACUUM.
+// real compaction (src/digest/compaction.ts, through a small D1-shaped adapter: the same statements)
+// run after each day, as the 15-minute cron would — it folds the deliveries into totals and deletes
+// them, the chunk rows and the renderings a week after an edition is done. Size = pages in use after
+// VACUUM, every table counted.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -48,7 +50,24 @@ export interface LedgerBench {
   ratioMonthToWeek1: number;
   /** Ledger bytes per recipient per edition while its detail is kept (deliveries + webhook event). */
   bytesPerRecipientEdition: number;
+  /** Rows of each per-edition table after the month: only the last week's editions keep their detail. */
+  rowsAtMonth: Record<(typeof DETAIL_TABLES)[number], number>;
+  /** MB per table (with its indexes) after week 1 and after the month, from SQLite's dbstat. */
+  tableMB: Record<string, { week1: number; month: number }>;
 }
+
+/** Bytes in use per table, its indexes counted with it (after VACUUM, so pages are packed). */
+function bytesByTable(db: DatabaseSync): Record<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT COALESCE(m.tbl_name, s.name) AS tbl, SUM(s.pgsize) AS bytes
+         FROM dbstat AS s LEFT JOIN sqlite_master AS m ON m.name = s.name GROUP BY tbl`,
+    )
+    .all() as { tbl: string; bytes: number }[];
+  return Object.fromEntries(rows.map((r) => [r.tbl, Number(r.bytes)]));
+}
+
+const DETAIL_TABLES = ["deliveries", "webhook_events", "edition_chunks", "edition_variants", "edition_totals"] as const;
 
 export async function benchLedger(subscribers: number, days = 30): Promise<LedgerBench> {
   const db = new DatabaseSync(":memory:");
@@ -71,6 +90,7 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
   const baseMB = sizeMB(db);
   const html = "<p>digest</p>".repeat(5000); // ~60 KB, like a rendered variant
   let week1MB = 0;
+  let week1Tables: Record<string, number> = {};
   let firstDayMB = 0;
   const ledger = d1(db);
   for (let day = 0; day < days; day++) {
@@ -106,14 +126,27 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
     try {
       for (;;) {
         const r = await compactLedger(ledger, now);
-        if (!r.deliveries && !r.webhookEvents) break;
+        if (!r.deliveries && !r.chunks && !r.variants && !r.webhookEvents) break;
       }
     } finally {
       console.log = log;
     }
-    if (day === 6) week1MB = sizeMB(db);
+    if (day === 6) {
+      week1MB = sizeMB(db);
+      week1Tables = bytesByTable(db);
+    }
   }
   const monthMB = sizeMB(db);
+  const monthTables = bytesByTable(db);
+  const mb = (bytes = 0) => Number((bytes / 1e6).toFixed(2));
+  const tableMB = Object.fromEntries(
+    Object.keys(monthTables)
+      .filter((t) => monthTables[t]! >= 10_000 || (week1Tables[t] ?? 0) >= 10_000)
+      .map((t) => [t, { week1: mb(week1Tables[t]), month: mb(monthTables[t]) }]),
+  );
+  const rowsAtMonth = Object.fromEntries(
+    DETAIL_TABLES.map((t) => [t, Number((db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n)]),
+  ) as LedgerBench["rowsAtMonth"];
   return {
     subscribers,
     days,
@@ -122,6 +155,8 @@ export async function benchLedger(subscribers: number, days = 30): Promise<Ledge
     monthMB,
     ratioMonthToWeek1: Number((monthMB / week1MB).toFixed(2)),
     bytesPerRecipientEdition: Math.round(((firstDayMB - baseMB) * 1e6) / subscribers),
+    rowsAtMonth,
+    tableMB,
   };
 }
 

@@ -28,13 +28,13 @@ afterEach(() => {
 });
 
 /** A fresh edition of the seed briefing, its readers, and the digest wired to simulated queues and time. */
-async function setUp(count: number) {
+async function setUp(count: number, o: { callsPerSecond?: number } = {}) {
   windows++;
   const prefix = `rec${windows}-`;
   const readers = await seedSubscribers({ prefix, count });
   // Each story mails the seed briefing again: forget that earlier stories mailed it on this cadence.
   await env.DB.prepare("DELETE FROM edition_briefings WHERE cadence = 'daily'").run();
-  const sim = new SimulatedPlatform(new Date());
+  const sim = new SimulatedPlatform(new Date(), o);
   // The production backoff base (the providers project sets 0 for the real-time tests).
   const deps = sim.wire({ ...digestDeps(env, compile(SEED_FILE)), backoffSeconds: 5 });
   const from = new Date(Date.UTC(2024, 9, 15, 0, windows));
@@ -195,6 +195,54 @@ describe("outages are survived", () => {
     await expectExactlyOnce(run.edition, readers);
     // Back within the capped backoff (5 minutes) of the provider's return.
     expect(sim.now - (outageFrom + 2 * HOUR)).toBeLessThanOrEqual(5 * 60_000);
+  }, 120_000);
+
+  it("after an outage of 2 hours the sender is back at the provider's rate at once: no chunk left waiting out its backoff", async () => {
+    // 2 calls a second, as Resend's limit: the edition's calls take time, so its chunks fail and come
+    // due at staggered moments during the outage, as they do on the platform.
+    const limit = 2;
+    const { sim, deps, readers, start } = await setUp(12_000, { callsPerSecond: limit });
+    let accepted = 0;
+    let outageFrom = 0;
+    let back = 0;
+    const acceptedAfter: number[] = [];
+    const inner = deps.transport;
+    const transport: MailTransport = {
+      name: inner.name,
+      async send(batch, key) {
+        const outcome = await inner.send(batch, key);
+        if (outcome.ok && back) acceptedAfter.push(sim.now);
+        if (outcome.ok && ++accepted === 10) {
+          await mockFaults({ outage: "mixed" });
+          outageFrom = sim.now;
+        }
+        return outcome;
+      },
+    };
+    const run = await start();
+    await sim.run(
+      { ...deps, transport },
+      {
+        done: isDone(run.edition),
+        limitMs: 6 * HOUR,
+        onTime: async (now) => {
+          if (outageFrom && !back && now >= outageFrom + 2 * HOUR) {
+            back = now;
+            await mockFaults({});
+          }
+        },
+      },
+    );
+    await expectExactlyOnce(run.edition, readers);
+    expect(acceptedAfter.length).toBe(readers.length / 100 - 10);
+    // From the first call after the outage to the last, the calls come at the provider's rate: no
+    // stretch in which the sender idles while chunks deferred behind a probe still wait out a backoff
+    // (up to 5 minutes each).
+    const span = (acceptedAfter.at(-1)! - acceptedAfter[0]!) / 1000;
+    const rate = (acceptedAfter.length - 1) / span;
+    expect(rate).toBeGreaterThanOrEqual(0.95 * limit);
+    // And the first call after the provider's return is within the capped backoff.
+    expect(acceptedAfter[0]! - (outageFrom + 2 * HOUR)).toBeLessThanOrEqual(5 * 60_000);
   }, 120_000);
 
   it("an outage longer than the idempotency window: given up 23 h after the first attempt, failed with the reason", async () => {

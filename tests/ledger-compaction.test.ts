@@ -1,5 +1,6 @@
 // The send ledger stays bounded: a week after an edition is done, its per-recipient rows become one
-// totals row (the admin view shows the same counts), and old webhook events go; recent ones stay.
+// totals row (the admin view shows the same counts), its chunk rows and rendered bodies go, and old
+// webhook events go; recent ones stay.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -31,6 +32,31 @@ async function seedEdition(id: string, completedAt: string, subscriberIds: numbe
     ),
   );
   for (let i = 0; i < rows.length; i += 100) await env.DB.batch(rows.slice(i, i + 100));
+}
+
+/** What an edition's planning and sending leave besides the ledger: rendered variants and chunk rows, one failed. */
+async function seedChunksAndVariants(id: string, recipients: number, at: string) {
+  const body = "<p>the rendered digest</p>".repeat(2_000); // ~50 KB, like a real rendering
+  const statements = [
+    ...["a-briefing", "a-briefing,b-briefing"].map((variant) =>
+      env.DB.prepare(
+        "INSERT INTO edition_variants (edition_id, variant, subject, html, text) VALUES (?1, ?2, 'Today', ?3, ?4)",
+      ).bind(id, variant, body, body.slice(0, 10_000)),
+    ),
+    ...Array.from({ length: Math.ceil(recipients / 100) }, (_, c) =>
+      env.DB.prepare(
+        `INSERT INTO edition_chunks (edition_id, chunk, status, recipients, sent, last_error, first_attempt_at, sender, list_id, updated_at)
+         VALUES (?1, ?2, ?3, 100, 100, ?4, ?5, 'digest@example.org', '<digest.example.org>', ?5)`,
+      ).bind(
+        id,
+        c,
+        c === 3 ? "failed" : "sent",
+        c === 3 ? "gave up: 23 h after the first attempt; last answer unavailable: 503" : null,
+        at,
+      ),
+    ),
+  ];
+  await env.DB.batch(statements);
 }
 
 async function count(sql: string, ...args: unknown[]) {
@@ -66,7 +92,8 @@ describe("ledger compaction", () => {
     expect(first).toMatchObject({ editions: ["daily-old"], deliveries: 1000, webhookEvents: 0 });
     expect(await progress("daily-old")).toMatchObject({ sent: 1056, failed: 48, skipped: 96 });
     const second = await compactLedger(env.DB, NOW, { batch: 500, maxBatches: 2 });
-    expect(second).toMatchObject({ deliveries: 200, webhookEvents: 1 });
+    expect(second).toMatchObject({ deliveries: 200 });
+    expect(await compactLedger(env.DB, NOW, { batch: 500, maxBatches: 2 })).toMatchObject({ webhookEvents: 1 });
 
     expect(await count("SELECT COUNT(*) AS n FROM deliveries WHERE edition_id = 'daily-old'")).toBe(0);
     expect(await count("SELECT COUNT(*) AS n FROM deliveries WHERE edition_id = 'daily-recent'")).toBe(1200);
@@ -78,6 +105,68 @@ describe("ledger compaction", () => {
 
     // Nothing left to do: a further run changes nothing.
     expect(await compactLedger(env.DB, NOW)).toMatchObject({ editions: [], deliveries: 0, webhookEvents: 0 });
+  });
+
+  it("keeps no chunk rows and no rendered bodies of a compacted edition; the admin view still shows its variants and errors", async () => {
+    await seedSubscribers({ prefix: "cv-", count: 500 });
+    const ids = (
+      await env.DB.prepare("SELECT id FROM subscribers WHERE email LIKE 'cv-%' ORDER BY id").all<{ id: number }>()
+    ).results.map((r) => r.id);
+    await seedEdition("daily-cv-old", daysAgo(KEEP_DETAIL_DAYS + 2), ids);
+    await seedChunksAndVariants("daily-cv-old", ids.length, daysAgo(KEEP_DETAIL_DAYS + 2));
+    await seedEdition("daily-cv-recent", daysAgo(1), ids);
+    await seedChunksAndVariants("daily-cv-recent", ids.length, daysAgo(1));
+    const before = await progress("daily-cv-old");
+    expect(before).toMatchObject({ variants: 2, errors: [{ chunk: 3, error: expect.stringMatching(/^gave up/) }] });
+    const bodyBytes = (edition: string) =>
+      count(
+        "SELECT COALESCE(SUM(length(html) + length(text)), 0) AS n FROM edition_variants WHERE edition_id = ?1",
+        edition,
+      );
+    const recentBytes = await bodyBytes("daily-cv-recent");
+    expect(recentBytes).toBeGreaterThan(100_000);
+
+    // Budget for exactly one edition at a time, with a stop between its deliveries and the rest.
+    await compactLedger(env.DB, NOW, { batch: 500, maxBatches: 1 });
+    await compactLedger(env.DB, NOW);
+
+    expect(await count("SELECT COUNT(*) AS n FROM edition_chunks WHERE edition_id = 'daily-cv-old'")).toBe(0);
+    expect(await bodyBytes("daily-cv-old")).toBe(0);
+    const after = await progress("daily-cv-old");
+    expect(after).toMatchObject({
+      sent: before.sent,
+      failed: before.failed,
+      skipped: before.skipped,
+      chunks: before.chunks,
+      variants: 2,
+      errors: before.errors,
+    });
+    // A recent edition keeps everything a retry or a look at its recipients needs.
+    expect(await count("SELECT COUNT(*) AS n FROM edition_chunks WHERE edition_id = 'daily-cv-recent'")).toBe(5);
+    expect(await bodyBytes("daily-cv-recent")).toBe(recentBytes);
+  });
+
+  it("an edition compacted before its chunks and renderings were: they go on the next run, its view unchanged", async () => {
+    await seedSubscribers({ prefix: "up-", count: 300 });
+    const ids = (
+      await env.DB.prepare("SELECT id FROM subscribers WHERE email LIKE 'up-%' ORDER BY id").all<{ id: number }>()
+    ).results.map((r) => r.id);
+    await seedEdition("daily-up", daysAgo(40), ids);
+    await seedChunksAndVariants("daily-up", ids.length, daysAgo(40));
+    const before = await progress("daily-up");
+    // What compaction left before it deleted chunks and renderings: totals, no deliveries, no copy yet.
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO edition_totals (edition_id, sent, failed, skipped, pending, compacted_at)
+         VALUES ('daily-up', ?1, ?2, ?3, 0, ?4)`,
+      ).bind(before.sent, before.failed, before.skipped, daysAgo(32)),
+      env.DB.prepare("DELETE FROM deliveries WHERE edition_id = 'daily-up'"),
+    ]);
+
+    expect(await compactLedger(env.DB, NOW)).toMatchObject({ editions: ["daily-up"], chunks: 3, variants: 2 });
+    expect(await count("SELECT COUNT(*) AS n FROM edition_chunks WHERE edition_id = 'daily-up'")).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = 'daily-up'")).toBe(0);
+    expect(await progress("daily-up")).toEqual(before);
   });
 
   it("runs from the 15-minute cron", async () => {

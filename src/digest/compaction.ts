@@ -3,8 +3,15 @@
 // (they find the row by the provider's id; Resend's webhooks retry for about a day) and while someone
 // may look at the edition's recipients in the admin view. KEEP_DETAIL_DAYS after an edition finished,
 // its rows are folded into one `edition_totals` row and deleted; handled webhook events (kept to
-// ignore a repeated delivery of the same event) go after the same time. Runs from the 15-minute cron,
-// a bounded amount of work per run, so a large backlog is worked off over several runs.
+// ignore a repeated delivery of the same event) go after the same time. Then its per-edition detail
+// goes too: the chunk rows (one per 100 recipients; only a pending chunk is ever sent, swept or
+// retried, and a done edition has none) and the stored renderings (tens of KB per topic variant,
+// kept so every retry sends the same bytes; the public archive renders an edition from its
+// briefings). What the admin view shows of them — how many variants, the chunks' errors — stays in
+// the totals row. Runs from the 15-minute cron, a bounded amount of work per run, so a large backlog
+// is worked off over several runs.
+
+import { ERRORS_SHOWN } from "./ledger.ts";
 
 /** Per-recipient detail is kept this long after an edition is done: a week covers webhook retries, the
  * provider's 24 h idempotency window and a publisher looking into last week's editions. */
@@ -22,6 +29,9 @@ export interface CompactionLimits {
 export interface CompactionResult {
   editions: string[];
   deliveries: number;
+  /** Chunk rows and stored renderings deleted. */
+  chunks: number;
+  variants: number;
   webhookEvents: number;
 }
 
@@ -33,14 +43,16 @@ export async function compactLedger(
   limits: CompactionLimits = DEFAULT_LIMITS,
 ): Promise<CompactionResult> {
   const cutoff = new Date(now.getTime() - KEEP_DETAIL_DAYS * DAY_MS).toISOString();
-  const result: CompactionResult = { editions: [], deliveries: 0, webhookEvents: 0 };
+  const result: CompactionResult = { editions: [], deliveries: 0, chunks: 0, variants: 0, webhookEvents: 0 };
   let budget = limits.maxBatches;
 
   const { results: due } = await db
     .prepare(
       `SELECT e.id FROM editions e
         WHERE e.status = 'done' AND e.completed_at < ?1
-          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id)
+          AND (EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id)
+            OR EXISTS (SELECT 1 FROM edition_chunks c WHERE c.edition_id = e.id)
+            OR EXISTS (SELECT 1 FROM edition_variants v WHERE v.edition_id = e.id))
         ORDER BY e.completed_at LIMIT 10`,
     )
     .bind(cutoff)
@@ -74,6 +86,34 @@ export async function compactLedger(
       budget--;
     }
     result.editions.push(id);
+    if (deleted === limits.batch) continue; // rows left: the next run goes on, then deletes the rest
+    // What the admin view shows of the chunks and variants is copied into the totals in the same
+    // transaction as the first deletion; COALESCE keeps the first copy if a run stopped half-way.
+    let chunks = limits.batch;
+    while (chunks === limits.batch && budget > 0) {
+      const [, variants, deletedChunks] = await db.batch([
+        db
+          .prepare(
+            `UPDATE edition_totals SET
+               variants = COALESCE(variants, (SELECT COUNT(*) FROM edition_variants WHERE edition_id = ?1)),
+               errors = COALESCE(errors, (SELECT json_group_array(json_object('chunk', chunk, 'error', last_error))
+                 FROM (SELECT chunk, last_error FROM edition_chunks
+                        WHERE edition_id = ?1 AND last_error IS NOT NULL ORDER BY chunk LIMIT ?2)))
+             WHERE edition_id = ?1`,
+          )
+          .bind(id, ERRORS_SHOWN),
+        db.prepare("DELETE FROM edition_variants WHERE edition_id = ?1").bind(id),
+        db
+          .prepare(
+            "DELETE FROM edition_chunks WHERE rowid IN (SELECT rowid FROM edition_chunks WHERE edition_id = ?1 LIMIT ?2)",
+          )
+          .bind(id, limits.batch),
+      ]);
+      budget--;
+      chunks = deletedChunks?.meta.changes ?? 0;
+      result.chunks += chunks;
+      result.variants += variants?.meta.changes ?? 0;
+    }
   }
 
   while (budget > 0) {
@@ -88,7 +128,7 @@ export async function compactLedger(
     if (meta.changes < limits.batch) break;
   }
 
-  if (result.deliveries || result.webhookEvents) {
+  if (result.deliveries || result.chunks || result.variants || result.webhookEvents) {
     console.log(JSON.stringify({ event: "ledger-compacted", ...result }));
   }
   return result;

@@ -510,6 +510,9 @@ export async function touchEdition(db: D1Database, id: string, now: string) {
   await db.prepare("UPDATE editions SET updated_at = ?2 WHERE id = ?1").bind(id, now).run();
 }
 
+/** Chunk errors the admin view lists for an edition (kept in the totals after compaction). */
+export const ERRORS_SHOWN = 20;
+
 export interface Progress {
   edition: string;
   cadence: Cadence;
@@ -535,6 +538,22 @@ export interface Progress {
   errors: { chunk: number; error: string }[];
 }
 
+/** A compacted edition's row in edition_totals (migrations/0009, 0010). */
+interface EditionTotals {
+  sent: number;
+  failed: number;
+  skipped: number;
+  queued: number;
+  unconfirmed: number;
+  delivered: number;
+  bounced: number;
+  complained: number;
+  reconciled: number;
+  /** Null for an edition compacted before its renderings and chunks were: they are still there. */
+  variants: number | null;
+  errors: string | null;
+}
+
 export async function editionProgress(db: D1Database, id: string): Promise<Progress | null> {
   const edition = await getEdition(db, id);
   if (!edition) return null;
@@ -548,26 +567,41 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     .bind(id)
     .all<{ status: string; n: number; delivered: number; bounced: number; complained: number; reconciled: number }>();
   // A compacted edition (src/digest/compaction.ts) counts from its totals: its rows are (being) deleted.
-  const totals = await db
+  const totalsRow = await db
     .prepare(
-      `SELECT sent, failed, skipped, pending AS queued, unconfirmed, delivered, bounced, complained, reconciled
+      `SELECT sent, failed, skipped, pending AS queued, unconfirmed, delivered, bounced, complained, reconciled,
+         variants, errors
          FROM edition_totals WHERE edition_id = ?1`,
     )
     .bind(id)
-    .first<Record<string, number>>();
-  const by: Record<string, number> = totals ?? Object.fromEntries(results.map((r) => [r.status, r.n]));
+    .first<EditionTotals>();
+  const { variants: keptVariants = null, errors: keptErrors = null, ...totals } = totalsRow ?? {};
+  const by: Record<string, number | undefined> = totalsRow
+    ? totals
+    : Object.fromEntries(results.map((r) => [r.status, r.n]));
   const total = (key: "delivered" | "bounced" | "complained" | "reconciled") =>
-    totals ? (totals[key] ?? 0) : results.reduce((n, r) => n + r[key], 0);
-  const variants = await db
-    .prepare("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = ?1")
-    .bind(id)
-    .first<{ n: number }>();
-  const errors = await db
-    .prepare(
-      "SELECT chunk, last_error AS error FROM edition_chunks WHERE edition_id = ?1 AND last_error IS NOT NULL ORDER BY chunk LIMIT 20",
-    )
-    .bind(id)
-    .all<{ chunk: number; error: string }>();
+    totalsRow ? totalsRow[key] : results.reduce((n, r) => n + r[key], 0);
+  // Once compaction has deleted the edition's renderings and chunk rows, the totals hold what the view shows of them.
+  const variants =
+    keptVariants ??
+    (
+      await db
+        .prepare("SELECT COUNT(*) AS n FROM edition_variants WHERE edition_id = ?1")
+        .bind(id)
+        .first<{ n: number }>()
+    )?.n ??
+    0;
+  const errors: { chunk: number; error: string }[] =
+    keptErrors !== null
+      ? JSON.parse(keptErrors)
+      : (
+          await db
+            .prepare(
+              "SELECT chunk, last_error AS error FROM edition_chunks WHERE edition_id = ?1 AND last_error IS NOT NULL ORDER BY chunk LIMIT ?2",
+            )
+            .bind(id, ERRORS_SHOWN)
+            .all<{ chunk: number; error: string }>()
+        ).results;
   return {
     edition: id,
     cadence: edition.cadence,
@@ -586,7 +620,7 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     bounced: total("bounced"),
     complained: total("complained"),
     reconciled: total("reconciled"),
-    variants: variants?.n ?? 0,
-    errors: errors.results,
+    variants,
+    errors,
   };
 }

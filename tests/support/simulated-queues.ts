@@ -88,15 +88,24 @@ export class SimulatedQueue {
   }
 }
 
-/** Waiting on the provider's rate takes simulated time, not real time. */
+/**
+ * Waiting on the provider's rate takes simulated time, not real time. With `callsPerSecond`, calls
+ * (answered or failing) follow each other at that rate, as the real pacer keeps them to the provider's
+ * limit: an edition's calls then take time, and retries come due at staggered moments, as they do.
+ */
 class SimulatedPacer implements CallPacer {
   #nextAt = 0;
+  #lastCallAt = Number.NEGATIVE_INFINITY;
   readonly #sim: SimulatedPlatform;
-  constructor(sim: SimulatedPlatform) {
+  readonly #spacingMs: number;
+  constructor(sim: SimulatedPlatform, callsPerSecond = 0) {
     this.#sim = sim;
+    this.#spacingMs = callsPerSecond > 0 ? 1000 / callsPerSecond : 0;
   }
   async wait(): Promise<void> {
-    if (this.#nextAt > this.#sim.now) this.#sim.now = this.#nextAt;
+    const at = Math.max(this.#nextAt, this.#lastCallAt + this.#spacingMs);
+    if (at > this.#sim.now) this.#sim.now = at;
+    this.#lastCallAt = this.#sim.now;
   }
   update(): void {}
   block(seconds: number): void {
@@ -114,7 +123,8 @@ export class SimulatedPlatform {
   /** 15-minute sweeps run so far. */
   sweeps = 0;
 
-  constructor(start: Date) {
+  /** `callsPerSecond`: the provider's rate the sender keeps to (default: calls take no time). */
+  constructor(start: Date, o: { callsPerSecond?: number } = {}) {
     this.now = start.getTime();
     // As in wrangler.toml.
     this.dlq = new SimulatedQueue(this, DEAD_LETTER_QUEUE, { maxBatch: 10, maxRetries: 10 });
@@ -128,7 +138,7 @@ export class SimulatedPlatform {
       maxRetries: 10,
       deadLetter: this.dlq,
     });
-    this.pacer = new SimulatedPacer(this);
+    this.pacer = new SimulatedPacer(this, o.callsPerSecond);
   }
 
   /** Digest dependencies wired to these queues and this clock. */
