@@ -283,7 +283,7 @@ describe("documents served by the asset layer (wrangler dev)", () => {
     "%s: Last-Modified is the newest briefing change, also on 304 and HEAD, with and without gzip",
     async (path) => {
       const expected = newestChange(join(root, "data", "briefings"));
-      for (const headers of [{}, { "Accept-Encoding": "gzip" }]) {
+      for (const headers of [{}, { "Accept-Encoding": "gzip" }] as Record<string, string>[]) {
         const res = await raw(`${worker.url}${path}`, { headers });
         expect(res.status).toBe(200);
         expect(res.headers["last-modified"], path).toBe(expected);
@@ -304,7 +304,7 @@ describe("documents served by the asset layer (wrangler dev)", () => {
       const lastModified = newestChange(join(root, "data", "briefings"));
       const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
       const later = new Date(Date.parse(lastModified) + 86_400_000).toUTCString();
-      for (const encoding of [{}, { "Accept-Encoding": "gzip" }]) {
+      for (const encoding of [{}, { "Accept-Encoding": "gzip" }] as Record<string, string>[]) {
         const same = await raw(`${worker.url}${path}`, { headers: { ...encoding, "If-Modified-Since": lastModified } });
         expect(same.status, path).toBe(304);
         expect(same.body.length).toBe(0);
