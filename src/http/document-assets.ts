@@ -6,7 +6,7 @@
 // Each document is read from the asset layer once per isolate and kept gzip-compressed with its
 // validators and every header it is sent with, ready made: assets never change within a deploy and
 // an isolate belongs to one deploy, so the path is a safe key. A request that finds its document does
-// no asset fetch, no compression and builds no header list; gzip is the bytes as kept, with
+// no asset fetch, no compression and copies no headers from the asset; gzip is the bytes as kept, with
 // `encodeBody: "manual"` so the runtime sends them as they are (and does not compress them again).
 import { LAST_MODIFIED_PATH, seriesOf } from "../feeds/series.ts";
 import { notModified } from "./conditional.ts";
@@ -14,7 +14,7 @@ import { acceptsGzip, clientAcceptEncoding } from "./encoding.ts";
 
 type HeaderList = [string, string][];
 
-/** One encoding of a document: its body (when kept) and the headers of 200 and 304. */
+/** One encoding of a document: its ETag and the headers of its 200 and 304 answers. */
 interface Representation {
   etag: string;
   ok: HeaderList;
@@ -28,6 +28,8 @@ interface Document {
    * documents (a calendar of thousands of events) are streamed from the asset layer each time.
    */
   identity: Uint8Array | undefined;
+  /** Length of the plain bytes. */
+  size: number;
   lastModified: string | undefined;
   gzipped: Representation;
   plain: Representation;
@@ -106,6 +108,7 @@ async function load(assets: Fetcher, origin: string, path: string, wantIdentity:
   const doc: Document = {
     gzip: await gzip(bytes),
     identity: wantIdentity && bytes.length <= KEEP_IDENTITY_BYTES ? bytes : undefined,
+    size: bytes.length,
     lastModified,
     // Weak, as the edge makes it when it compresses: the same document, another encoding.
     gzipped: representation(base, etag.startsWith("W/") ? etag : `W/${etag}`, lastModified, true),
@@ -157,8 +160,7 @@ export async function serveDocument(request: Request, assets: Fetcher, path: str
 
 /** Keeps the plain bytes of a small document for the next client that does not take gzip. */
 async function plainBytes(asset: Response, path: string, doc: Document): Promise<Uint8Array | undefined> {
-  const length = Number(asset.headers.get("Content-Length") ?? Number.NaN);
-  if (!(length <= KEEP_IDENTITY_BYTES) || documents.get(path) !== doc) return undefined;
+  if (doc.size > KEEP_IDENTITY_BYTES || documents.get(path) !== doc) return undefined;
   const bytes = new Uint8Array(await asset.arrayBuffer());
   if (documents.get(path) !== doc) return bytes;
   doc.identity = bytes;
