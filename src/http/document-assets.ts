@@ -101,8 +101,10 @@ async function load(assets: Fetcher, origin: string, path: string, wantIdentity:
     return null;
   }
   const bytes = new Uint8Array(await asset.arrayBuffer());
+  // The document's own headers (`_headers`: media type, caching, CORS, Link, security headers), not
+  // those of this fetch (length, encoding, validators: set per encoding below; the asset cache's status).
   const base = [...asset.headers].filter(
-    ([name]) => !/^(etag|content-length|content-encoding|vary|last-modified)$/i.test(name),
+    ([name]) => !/^(etag|content-length|content-encoding|vary|last-modified|cf-cache-status)$/i.test(name),
   );
   const lastModified = dates[seriesOf(path)];
   const doc: Document = {
