@@ -1,5 +1,6 @@
 // The pieces of the static build that decide what a reader gets: the briefing index the digest
-// reads, what the Worker bundle carries, and the `_headers` rules the asset layer applies.
+// reads, what the Worker bundle carries, the `_headers` rules the asset layer applies, and the feeds'
+// Last-Modified the Worker adds, with the conditional GET rule it answers by.
 import { describe, expect, it } from "vitest";
 import { buildBriefingIndex, INDEX_DAYS, INDEX_MIN, siteInfoOf } from "../src/content/briefing-index.ts";
 import {
@@ -9,6 +10,9 @@ import {
   headersFor,
   renderHeadersFile,
 } from "../src/documents/headers.ts";
+import { lastModifiedBySeries } from "../src/documents/last-modified.ts";
+import { seriesOf } from "../src/feeds/series.ts";
+import { notModified } from "../src/http/conditional.ts";
 import { briefingFile, compile, manyBriefings, SEED_FILE } from "./support/fixtures.ts";
 
 describe("the briefing index", () => {
@@ -140,5 +144,65 @@ describe("_headers", () => {
       Array.from({ length: 120 }, (_, i) => [`/doc-${i}.txt`, new Headers({ "Content-Type": "text/plain" })]),
     );
     expect(() => documentRules({ base, common: {} }, many)).toThrow(/more than the 100/);
+  });
+});
+
+describe("the feeds' Last-Modified, recorded at build time", () => {
+  const lm = (date: string) => new Headers({ "Last-Modified": date });
+  const A = "Sun, 01 Jun 2025 08:30:00 GMT";
+  const B = "Mon, 02 Jun 2025 08:30:00 GMT";
+
+  it("keeps one date per feed or calendar, whatever the page, and nothing for other documents", () => {
+    const documents = new Map([
+      ["/feed.xml", lm(A)],
+      ["/page/2/feed.xml", lm(A)],
+      ["/tags/x/page/3/atom.xml", lm(B)],
+      ["/tags/x/events.ics", lm(B)],
+      ["/briefings/one", lm(A)],
+      ["/sitemap.xml", lm(A)],
+    ]);
+    expect(lastModifiedBySeries(documents)).toEqual({
+      "/feed.xml": A,
+      "/tags/x/atom.xml": B,
+      "/tags/x/events.ics": B,
+    });
+    expect(seriesOf("/outcomes/page/12/feed.json")).toBe("/outcomes/feed.json");
+  });
+
+  it("stops the build when pages of one feed disagree, or a feed has no date", () => {
+    expect(() =>
+      lastModifiedBySeries(
+        new Map([
+          ["/feed.xml", lm(A)],
+          ["/page/2/feed.xml", lm(B)],
+        ]),
+      ),
+    ).toThrow(/other pages of \/feed\.xml/);
+    expect(() => lastModifiedBySeries(new Map([["/atom.xml", new Headers()]]))).toThrow(/without Last-Modified/);
+  });
+});
+
+describe("conditional GET (RFC 9110 §13.1)", () => {
+  const validators = { etag: '"abc"', lastModified: "Sun, 01 Jun 2025 08:30:00 GMT" };
+
+  it("answers If-None-Match by weak comparison, and lets it take precedence over If-Modified-Since", () => {
+    expect(notModified('"abc"', null, validators)).toBe(true);
+    expect(notModified('W/"abc"', null, validators)).toBe(true);
+    expect(notModified('"x", W/"abc"', null, validators)).toBe(true);
+    expect(notModified("*", null, validators)).toBe(true);
+    expect(notModified('"x"', validators.lastModified, validators)).toBe(false);
+    expect(notModified('"abc"', "Sat, 01 Jan 2000 00:00:00 GMT", validators)).toBe(true);
+  });
+
+  it("answers If-Modified-Since from Last-Modified when no If-None-Match is sent", () => {
+    expect(notModified(null, validators.lastModified, validators)).toBe(true);
+    expect(notModified(null, "Mon, 02 Jun 2025 00:00:00 GMT", validators)).toBe(true);
+    expect(notModified(null, "Sun, 01 Jun 2025 08:29:59 GMT", validators)).toBe(false);
+    expect(notModified(null, "not a date", validators)).toBe(false);
+    expect(notModified(null, validators.lastModified, { etag: '"abc"' })).toBe(false);
+  });
+
+  it("leaves If-None-Match to the etag middleware when given no ETag", () => {
+    expect(notModified('"abc"', validators.lastModified, { lastModified: validators.lastModified })).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // The documents the build renders (feeds, pages) as the document routes answer them, and what the
-// Worker itself answers for feed paths: old `?page=N` URLs, unknown feeds, /healthz. How the static
+// Worker itself answers for feed paths: the built feeds with their Last-Modified, old `?page=N` URLs,
+// unknown feeds, /healthz. How the static
 // asset layer serves the built documents over HTTP is tested against wrangler dev in
 // static-documents.node.test.ts.
 import { exports } from "cloudflare:workers";
@@ -92,6 +93,25 @@ describe("feed paths in the Worker", () => {
     expect((await get("/feed.json?page=1", { redirect: "manual" })).headers.get("Location")).toBe("/feed.json");
   });
 
+  it("redirects an old RSS ?page=N URL like the other formats", async () => {
+    const res = await get("/outcomes/feed.xml?page=2", { redirect: "manual" });
+    expect(res.status).toBe(301);
+    expect(res.headers.get("Location")).toBe("/outcomes/page/2/feed.xml");
+  });
+
+  it("sends each feed and calendar with the Last-Modified its route answers, and 304s If-Modified-Since", async () => {
+    const documents = createDocumentApp(compile(SEED_FILE), { base: SITE });
+    for (const path of ["/feed.xml", "/tags/ukraine/atom.xml", "/outcomes/feed.json", "/events.ics"]) {
+      const expected = (await documents.request(path)).headers.get("Last-Modified");
+      expect(expected, path).toBeTruthy();
+      const res = await get(path);
+      expect(res.headers.get("Last-Modified"), path).toBe(expected);
+      const again = await get(path, { headers: { "If-Modified-Since": expected ?? "" } });
+      expect(again.status, path).toBe(304);
+      expect(await again.text()).toBe("");
+    }
+  });
+
   it("400s a bad page parameter with the field and reason as problem+json", async () => {
     for (const bad of ["0", "-1", "abc", "1.5", "01", "9999999"]) {
       const res = await get(`/atom.xml?page=${bad}`);
@@ -102,7 +122,7 @@ describe("feed paths in the Worker", () => {
     }
   });
 
-  it("hands a feed without ?page on to the static documents", async () => {
+  it("serves a feed without ?page from the static documents", async () => {
     const res = await get("/feed.xml");
     expect(res.status).toBe(200);
     expect(rssProblems(await res.text(), `${SITE}/feed.xml`)).toEqual([]);

@@ -49,6 +49,19 @@ const FEEDS = [
 
 const PAGES = ["/", `/briefings/${SEED_SLUG}`, "/tags/ukraine"];
 
+const CALENDARS = ["/events.ics", "/tags/ukraine/events.ics", "/tags/nato/events.ics"];
+
+/** The newest `published` or `updated` among the briefing files of `dir`, as an HTTP date. */
+function newestChange(dir: string): string {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const text = readFileSync(join(dir, name), "utf8");
+    for (const m of text.matchAll(/^(?:published|updated): (\S+)$/gm))
+      newest = Math.max(newest, Date.parse(m[1] ?? ""));
+  }
+  return new Date(newest).toUTCString();
+}
+
 const problemsOf = (path: string, body: string, url: string) =>
   path.endsWith(".json")
     ? jsonFeedProblems(body, url)
@@ -206,9 +219,9 @@ describe("documents served by the asset layer (wrangler dev)", () => {
     expect(zipped.headers["content-encoding"]).toBe("gzip");
     expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
     expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
-    // Atom and JSON Feed, which the edge does not compress, are gzipped by the Worker: the same bytes,
-    // a weak ETag of the same document that 304s, and plain bytes for a client that does not ask.
-    for (const path of ["/atom.xml", "/feed.json", "/tags/ukraine/feed.json"]) {
+    // Every feed and calendar is gzipped by the Worker: the same bytes, a weak ETag of the same
+    // document that 304s, and plain bytes for a client that does not ask.
+    for (const path of ["/feed.xml", "/atom.xml", "/feed.json", "/tags/ukraine/feed.json", "/events.ics"]) {
       const identity = await raw(`${worker.url}${path}`);
       expect(identity.headers["content-encoding"], path).toBeUndefined();
       const gz = await raw(`${worker.url}${path}`, { headers: { "Accept-Encoding": "gzip, br" } });
@@ -252,16 +265,79 @@ describe("documents served by the asset layer (wrangler dev)", () => {
     }
   });
 
-  it("answers an old ?page=N URL: RSS with the newest page (the asset layer matches paths only), Atom and JSON Feed with a redirect", async () => {
+  it("redirects an old ?page=N URL of every format permanently to the page's path URL", async () => {
     const old = await raw(`${worker.url}/feed.xml?page=2`);
-    const first = await raw(`${worker.url}/feed.xml`);
-    expect(old.status).toBe(200);
-    expect(old.body.equals(first.body)).toBe(true);
+    expect(old.status).toBe(301);
+    expect(old.headers.location).toBe("/page/2/feed.xml");
+    const tagged = await raw(`${worker.url}/tags/ukraine/feed.xml?page=3`);
+    expect(tagged.status).toBe(301);
+    expect(tagged.headers.location).toBe("/tags/ukraine/page/3/feed.xml");
     const atom = await raw(`${worker.url}/atom.xml?page=2`);
     expect(atom.status).toBe(301);
     expect(atom.headers.location).toBe("/page/2/atom.xml");
     const json = await raw(`${worker.url}/tags/ukraine/feed.json?page=3`);
     expect(json.headers.location).toBe("/tags/ukraine/page/3/feed.json");
+  });
+
+  it.each([...FEEDS.map(([p]) => p), ...CALENDARS])(
+    "%s: Last-Modified is the newest briefing change, also on 304 and HEAD, with and without gzip",
+    async (path) => {
+      const expected = newestChange(join(root, "data", "briefings"));
+      for (const headers of [{}, { "Accept-Encoding": "gzip" }] as Record<string, string>[]) {
+        const res = await raw(`${worker.url}${path}`, { headers });
+        expect(res.status).toBe(200);
+        expect(res.headers["last-modified"], path).toBe(expected);
+        const head = await raw(`${worker.url}${path}`, { method: "HEAD", headers });
+        expect(head.headers["last-modified"], path).toBe(expected);
+        const again = await raw(`${worker.url}${path}`, {
+          headers: { ...headers, "If-None-Match": res.headers.etag as string },
+        });
+        expect(again.status).toBe(304);
+        expect(again.headers["last-modified"], path).toBe(expected);
+      }
+    },
+  );
+
+  it.each([...FEEDS.map(([p]) => p), ...CALENDARS])(
+    "%s: If-Modified-Since (without If-None-Match) gets 304 from Last-Modified on, 200 before",
+    async (path) => {
+      const lastModified = newestChange(join(root, "data", "briefings"));
+      const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
+      const later = new Date(Date.parse(lastModified) + 86_400_000).toUTCString();
+      for (const encoding of [{}, { "Accept-Encoding": "gzip" }] as Record<string, string>[]) {
+        const same = await raw(`${worker.url}${path}`, { headers: { ...encoding, "If-Modified-Since": lastModified } });
+        expect(same.status, path).toBe(304);
+        expect(same.body.length).toBe(0);
+        expect(same.headers.etag).toBeTruthy();
+        expect(same.headers["cache-control"]).toBe("public, max-age=900");
+        const since = await raw(`${worker.url}${path}`, { headers: { ...encoding, "If-Modified-Since": later } });
+        expect(since.status, path).toBe(304);
+        const before = await raw(`${worker.url}${path}`, { headers: { ...encoding, "If-Modified-Since": earlier } });
+        expect(before.status, path).toBe(200);
+        expect(before.body.length).toBeGreaterThan(0);
+        const nonsense = await raw(`${worker.url}${path}`, {
+          headers: { ...encoding, "If-Modified-Since": "yesterday" },
+        });
+        expect(nonsense.status, path).toBe(200);
+      }
+    },
+  );
+
+  it("lets If-None-Match take precedence over If-Modified-Since (RFC 9110 §13.1.3)", async () => {
+    for (const path of ["/feed.xml", "/atom.xml", "/feed.json", "/events.ics"]) {
+      const first = await raw(`${worker.url}${path}`);
+      const lastModified = first.headers["last-modified"] as string;
+      expect(lastModified, path).toBeTruthy();
+      const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
+      const changed = await raw(`${worker.url}${path}`, {
+        headers: { "If-None-Match": '"an-older-version"', "If-Modified-Since": lastModified },
+      });
+      expect(changed.status, path).toBe(200);
+      const same = await raw(`${worker.url}${path}`, {
+        headers: { "If-None-Match": first.headers.etag as string, "If-Modified-Since": earlier },
+      });
+      expect(same.status, path).toBe(304);
+    }
   });
 
   it("still answers /healthz from the Worker", async () => {
@@ -272,6 +348,7 @@ describe("documents served by the asset layer (wrangler dev)", () => {
 });
 
 describe("paged feeds as path URLs (wrangler dev, 120 briefings)", () => {
+  const UPDATED = "2025-06-01T08:30:00Z";
   let worker: LocalWorker;
   let data: string;
   beforeAll(async () => {
@@ -280,7 +357,9 @@ describe("paged feeds as path URLs (wrangler dev, 120 briefings)", () => {
     execFileSync("cp", [join(root, "data", "site.yaml"), data]);
     for (let i = 0; i < 120; i++) {
       const day = new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString();
-      const md = `---\ntitle: Briefing ${i}\npublished: ${day}\nsummary: Summary ${i}.\ntags: [bulk]\noutcomes:\n  - id: first\n    headline: Outcome ${i}\n---\nBody ${i}.\n`;
+      // Briefing 5 (on the last page of each feed) was corrected after the newest one was published.
+      const updated = i === 5 ? `updated: ${UPDATED}\n` : "";
+      const md = `---\ntitle: Briefing ${i}\npublished: ${day}\n${updated}summary: Summary ${i}.\ntags: [bulk]\noutcomes:\n  - id: first\n    headline: Outcome ${i}\n---\nBody ${i}.\n`;
       execFileSync("sh", ["-c", `cat > "${join(data, "briefings", `b-${String(i).padStart(4, "0")}.md`)}"`], {
         input: md,
       });
@@ -309,6 +388,32 @@ describe("paged feeds as path URLs (wrangler dev, 120 briefings)", () => {
     const three = await raw(`${worker.url}/page/3/atom.xml`);
     expect(atomProblems(three.body.toString("utf8"), `${worker.url}/page/3/atom.xml`)).toEqual([]);
     expect((await raw(`${worker.url}/page/4/feed.xml`)).status).toBe(404);
+  });
+
+  it("gives every page of a feed, and the calendars, the feed's newest change as Last-Modified", async () => {
+    const expected = new Date(UPDATED).toUTCString();
+    const paths = [
+      "/feed.xml",
+      "/page/2/feed.xml",
+      "/page/3/feed.xml",
+      "/page/3/atom.xml",
+      "/page/2/feed.json",
+      "/outcomes/page/3/feed.xml",
+      "/tags/bulk/feed.json",
+      "/tags/bulk/page/2/atom.xml",
+      "/events.ics",
+      "/tags/bulk/events.ics",
+    ];
+    for (const path of paths) {
+      const res = await raw(`${worker.url}${path}`, { headers: { "Accept-Encoding": "gzip" } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers["last-modified"], path).toBe(expected);
+      const again = await raw(`${worker.url}${path}`, { headers: { "If-Modified-Since": expected } });
+      expect(again.status, path).toBe(304);
+    }
+    const old = await raw(`${worker.url}/tags/bulk/feed.xml?page=2`);
+    expect(old.status).toBe(301);
+    expect(old.headers.location).toBe("/tags/bulk/page/2/feed.xml");
   });
 
   it("keeps the briefing index small: recent briefings only, never the archive", async () => {

@@ -5,8 +5,10 @@ import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import { toSSG } from "hono/ssg";
 import type { Content } from "../content/schema.ts";
+import { LAST_MODIFIED_PATH } from "../feeds/series.ts";
 import { createDocumentApp, type DocumentOptions } from "./app.ts";
 import { documentRules, headerMismatches, renderHeadersFile } from "./headers.ts";
+import { lastModifiedBySeries } from "./last-modified.ts";
 
 /** File extensions by media type (hono/ssg's own map lacks the JSON Feed and CSS types). */
 const EXTENSIONS: Record<string, string> = {
@@ -80,9 +82,13 @@ export async function prerender(
   if (problems.length)
     throw new Error(`_headers would change what documents are served with:\n  ${problems.join("\n  ")}`);
   await fs.writeFile(join(options.outDir, "_headers"), renderHeadersFile(rules));
+  // The feeds' and calendars' Last-Modified, which the asset layer does not send: the Worker reads it.
+  const dates = join(options.outDir, LAST_MODIFIED_PATH);
+  mkdirSync(join(dates, ".."), { recursive: true });
+  await fs.writeFile(dates, JSON.stringify(lastModifiedBySeries(documents)));
 
   // hono/ssg lists a path once per time it rendered it.
-  const written = new Set([...result.files, join(options.outDir, "_headers")]);
+  const written = new Set([...result.files, join(options.outDir, "_headers"), dates]);
   let bytes = 0;
   for (const file of written) bytes += (await fs.stat(file)).size;
   return { files: written.size, bytes };

@@ -5,7 +5,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { rfc822 } from "../render/dates.ts";
 import { base64url } from "../text/base64url.ts";
-import { acceptsGzip } from "./gzip-assets.ts";
+import { notModified } from "./conditional.ts";
+import { acceptsGzip } from "./encoding.ts";
 
 export interface Rendered {
   body: string;
@@ -94,7 +95,7 @@ export const conditionalGet: MiddlewareHandler = (c, next) =>
  * Sends a rendered document with its validators, gzip-compressed when the client accepts it (each
  * encoding is its own representation, so it has its own strong ETag). If-None-Match is answered by
  * conditionalGet (mounted on each such route); If-Modified-Since is answered here, and only when no
- * If-None-Match was sent, as RFC 9110 §13.1.3 asks.
+ * If-None-Match was sent, as RFC 9110 §13.1.3 asks (src/http/conditional.ts).
  */
 export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): Response {
   const gzipped = doc.gzip.length > 0 && acceptsGzip(c.req.header("Accept-Encoding") ?? "");
@@ -105,13 +106,9 @@ export function sendRendered(c: Context, doc: Rendered, maxAgeSeconds: number): 
     Vary: "Accept-Encoding",
   });
   if (doc.etag) headers.set("ETag", gzipped ? doc.etag.replace(/"$/, '.gz"') : doc.etag);
-  const since = c.req.header("If-Modified-Since");
-  if (since && !c.req.header("If-None-Match")) {
-    const sinceMs = Date.parse(since);
-    if (!Number.isNaN(sinceMs) && Date.parse(doc.lastModified) <= sinceMs) {
-      return new Response(null, { status: 304, headers });
-    }
-  }
+  // If-None-Match itself is conditionalGet's (the etag middleware): here only If-Modified-Since.
+  if (notModified(c.req.header("If-None-Match"), c.req.header("If-Modified-Since"), { lastModified: doc.lastModified }))
+    return new Response(null, { status: 304, headers });
   if (!gzipped) return new Response(doc.body, { status: 200, headers });
   headers.set("Content-Encoding", "gzip");
   // "manual": the bytes are already compressed; the runtime must send them as they are.
