@@ -1,7 +1,8 @@
-// The events calendar (RFC 5545): one VEVENT per briefing that names an event (the nearest ones only),
-// for /events.ics and /tags/<tag>/events.ics. Every date comes from the content, DTSTAMP included: in a calendar without
-// METHOD it is when the information was last revised (RFC 5545 §3.8.7.2), i.e. the briefing's `updated`
-// or `published`. So the bytes, and with them the ETag, only change when the content does.
+// The events calendar (RFC 5545): one VEVENT per briefing that names an event, the nearest ones only,
+// for /events.ics and /tags/<tag>/events.ics. Every date comes from the content, DTSTAMP included: in a
+// calendar without METHOD it is when the information was last revised (RFC 5545 §3.8.7.2), i.e. the
+// briefing's `updated` or `published`. So the bytes, and with them the ETag, only change when the
+// content does.
 // Serialisation rules (escaping, folding, CRLF): ical-lines.ts.
 //
 // A calendar holds the events nearest the content's present, not every event ever: calendar apps
