@@ -6,6 +6,9 @@ import { exports } from "cloudflare:workers";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { createDocumentApp } from "../src/documents/app.ts";
+import { lastModifiedBySeries } from "../src/documents/last-modified.ts";
+import { CALENDAR_MAX_EVENTS } from "../src/feeds/ical.ts";
+import { withEvent } from "./support/calendar-fixtures.ts";
 import { briefingFile, compile, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 import { select } from "./support/html.ts";
 import { calendarProblems } from "./support/ical-rules.ts";
@@ -123,5 +126,38 @@ describe("links to the calendar", () => {
     const meta = (await select(html, "p.meta")).map((p) => p.text);
     expect(meta).toContain("Press conference, 4 March 2025, 08:30–10:00 UTC");
     expect(await calendarHrefs(html)).toEqual(["webcal://localhost:8787/events.ics", `${SITE}/events.ics`]);
+  });
+});
+
+describe("a large archive's calendar", () => {
+  // 250 past events, one a day, each briefing published the day before; the oldest was updated last.
+  const day = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString();
+  const files = Array.from({ length: 250 }, (_, i) =>
+    withEvent(
+      `e-${String(i).padStart(3, "0")}`,
+      { name: `Event ${i}`, start: day(i).slice(0, 10) },
+      { published: day(i - 1), ...(i === 0 ? { updated: day(400) } : {}) },
+    ),
+  );
+  const app = createDocumentApp(compile(...files), { base: SITE });
+
+  it(`serves the ${CALENDAR_MAX_EVENTS} latest events, all and per tag, last modified by the newest change`, async () => {
+    for (const path of ["/events.ics", "/tags/talks/events.ics"]) {
+      const res = await app.request(path);
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(calendarProblems(body)).toEqual([]);
+      const uids = new ICAL.Component(ICAL.parse(body))
+        .getAllSubcomponents("vevent")
+        .map((e) => String(e.getFirstPropertyValue("uid")).split("@")[0]);
+      expect(uids).toHaveLength(CALENDAR_MAX_EVENTS);
+      expect(uids).toContain("e-249");
+      expect(uids).not.toContain("e-000");
+      // The oldest event is left out, but its briefing's update is the calendar's newest change, which
+      // the build records for the Worker as the route answered it.
+      const lastModified = res.headers.get("Last-Modified");
+      expect(lastModified).toBe(new Date(day(400)).toUTCString());
+      expect(lastModifiedBySeries(new Map([[path, res.headers]]))).toEqual({ [path]: lastModified });
+    }
   });
 });

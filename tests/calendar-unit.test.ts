@@ -3,7 +3,7 @@
 import ICAL from "ical.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ContentError } from "../src/content/compile.ts";
-import { renderCalendar } from "../src/feeds/ical.ts";
+import { CALENDAR_MAX_BYTES, CALENDAR_MAX_EVENTS, renderCalendar } from "../src/feeds/ical.ts";
 import { fold, textValue } from "../src/feeds/ical-lines.ts";
 import { HOSTILE_EVENT, HOSTILE_EVENT_FILE, withEvent } from "./support/calendar-fixtures.ts";
 import { briefingFile, compile, HOSTILE_FILE, HOSTILE_TITLE, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
@@ -300,5 +300,120 @@ describe("content lines", () => {
     expect(textValue("a\\b;c,d\ne\r\nf\rg")).toBe("a\\\\b\\;c\\,d\\ne\\nf\\ng");
     expect(textValue("tab\tstays, \u0000\u0007\u000B\u001F\u007F go")).toBe("tab\tstays\\,  go");
     expect(textValue("half \uD83D a rocket 🚀")).toBe("half  a rocket 🚀");
+  });
+});
+
+describe("a calendar of any size", () => {
+  // 300 past events, one a day through 2025 (each briefing published the day before its event), and
+  // three upcoming ones announced by the newest briefing: more than a calendar holds.
+  const DAY = 86_400_000;
+  const day = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * DAY).toISOString();
+  const past = Array.from({ length: 300 }, (_, i) =>
+    withEvent(
+      `past-${String(i).padStart(3, "0")}`,
+      { name: `Meeting ${i}`, start: day(i).slice(0, 10) },
+      { published: day(i - 1), tags: ["talks", i % 2 ? "odd" : "even"] },
+    ),
+  );
+  const upcoming = ["2026-03-01", "2026-01-15T10:00:00Z", "2026-06-30"].map((start, i) =>
+    withEvent(`upcoming-${i}`, { name: `Upcoming ${i}`, start }, { published: day(300) }),
+  );
+  const content = compile(...past, ...upcoming);
+  const uids = (body: string) => events(body).events.map((e) => text(e, "uid").split("@")[0]!);
+
+  it(`holds the ${CALENDAR_MAX_EVENTS} latest events: every upcoming one, the most recent past, not the oldest`, () => {
+    const result = renderCalendar(content, { base: BASE });
+    if (!result.ok) throw new Error(result.reason);
+    const held = uids(result.body);
+    expect(held).toHaveLength(CALENDAR_MAX_EVENTS);
+    expect(result.events).toBe(CALENDAR_MAX_EVENTS);
+    expect(held).toEqual(expect.arrayContaining(["upcoming-0", "upcoming-1", "upcoming-2", "past-299"]));
+    // The past events kept are the latest ones, and nothing older than the oldest kept is there.
+    const keptPast = CALENDAR_MAX_EVENTS - 3;
+    const expected = Array.from({ length: keptPast }, (_, i) => `past-${String(299 - i).padStart(3, "0")}`);
+    expect(held.filter((u) => u.startsWith("past-")).sort()).toEqual(expected.sort());
+    expect(held).not.toContain("past-000");
+    expect(calendarProblems(result.body)).toEqual([]);
+  });
+
+  it("stays the same size however many briefings the archive holds", () => {
+    const twice = compile(
+      ...past,
+      ...upcoming,
+      ...Array.from({ length: 300 }, (_, i) =>
+        withEvent(`older-${i}`, { name: `Older ${i}`, start: "2020-01-01" }, { published: "2019-12-01T00:00:00Z" }),
+      ),
+    );
+    const a = render(content, { base: BASE });
+    const b = render(twice, { base: BASE });
+    expect(b).toBe(a);
+    expect(new TextEncoder().encode(a).length).toBeLessThan(CALENDAR_MAX_BYTES);
+  });
+
+  it("a tag's calendar follows the same rule", () => {
+    const odd = uids(render(content, { base: BASE, tag: "odd" }));
+    // 150 odd past events, none upcoming: the latest CALENDAR_MAX_EVENTS of them, or all.
+    expect(odd).toHaveLength(Math.min(150, CALENDAR_MAX_EVENTS));
+    expect(odd).toContain("past-299");
+    const talks = uids(render(content, { base: BASE, tag: "talks" }));
+    expect(talks).toHaveLength(CALENDAR_MAX_EVENTS);
+    expect(talks).not.toContain("past-000");
+  });
+
+  it("keeps every upcoming event first, soonest first, when they alone are more than it holds", () => {
+    const many = Array.from({ length: CALENDAR_MAX_EVENTS + 20 }, (_, i) =>
+      withEvent(
+        `future-${String(i).padStart(3, "0")}`,
+        { name: `Future ${i}`, start: day(400 + i).slice(0, 10) },
+        { published: day(350) },
+      ),
+    );
+    const held = uids(render(compile(...past, ...many), { base: BASE }));
+    expect(held).toHaveLength(CALENDAR_MAX_EVENTS);
+    expect(held).toContain("future-000");
+    expect(held).not.toContain(`future-${CALENDAR_MAX_EVENTS + 19}`);
+    expect(held.some((u) => u.startsWith("past-"))).toBe(false);
+  });
+
+  it(`stops before ${CALENDAR_MAX_BYTES} bytes when the events are long, still the latest ones`, () => {
+    const long = "A long outcome, in detail. ".repeat(400); // about 11 KB per event
+    const files = Array.from({ length: 150 }, (_, i) =>
+      withEvent(
+        `long-${String(i).padStart(3, "0")}`,
+        { name: `Long ${i}`, start: day(i).slice(0, 10) },
+        { published: day(200), outcomes: [{ id: "one", headline: "Long", detail: long }] },
+      ),
+    );
+    const result = renderCalendar(compile(...files), { base: BASE });
+    if (!result.ok) throw new Error(result.reason);
+    const size = new TextEncoder().encode(result.body).length;
+    expect(size).toBeLessThanOrEqual(CALENDAR_MAX_BYTES);
+    expect(size).toBeGreaterThan(CALENDAR_MAX_BYTES - 20_000);
+    const held = uids(result.body);
+    expect(held.length).toBe(result.events);
+    expect(held.length).toBeLessThan(150);
+    expect(held).toContain("long-149");
+    expect(held).not.toContain("long-000");
+    expect(calendarProblems(result.body)).toEqual([]);
+  });
+
+  it("is last modified by an event that left it: an edit that moves an event out is still a change", () => {
+    const before = renderCalendar(content, { base: BASE });
+    // The newest briefing's event is moved far back (and the briefing marked updated): it drops out.
+    const moved = compile(
+      ...past,
+      ...upcoming.slice(1),
+      withEvent(
+        "upcoming-0",
+        { name: "Upcoming 0", start: "2019-01-01" },
+        { published: day(300), updated: "2026-01-02T00:00:00Z" },
+      ),
+    );
+    const after = renderCalendar(moved, { base: BASE });
+    if (!before.ok || !after.ok) throw new Error("no calendar");
+    expect(uids(after.body)).not.toContain("upcoming-0");
+    expect(after.body).not.toBe(before.body);
+    expect(after.lastModified.getTime()).toBeGreaterThan(before.lastModified.getTime());
+    expect(after.lastModified.toISOString()).toBe("2026-01-02T00:00:00.000Z");
   });
 });

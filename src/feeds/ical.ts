@@ -1,8 +1,14 @@
-// The events calendar (RFC 5545): one VEVENT per briefing that names an event, for /events.ics and
-// /tags/<tag>/events.ics. Every date comes from the content, DTSTAMP included: in a calendar without
-// METHOD it is when the information was last revised (RFC 5545 §3.8.7.2), i.e. the briefing's `updated`
-// or `published`. So the bytes, and with them the ETag, only change when the content does.
+// The events calendar (RFC 5545): one VEVENT per briefing that names an event, the nearest ones only,
+// for /events.ics and /tags/<tag>/events.ics. Every date comes from the content, DTSTAMP included: in a
+// calendar without METHOD it is when the information was last revised (RFC 5545 §3.8.7.2), i.e. the
+// briefing's `updated` or `published`. So the bytes, and with them the ETag, only change when the
+// content does.
 // Serialisation rules (escaping, folding, CRLF): ical-lines.ts.
+//
+// A calendar holds the events nearest the content's present, not every event ever: calendar apps
+// re-download a subscribed calendar whole every few hours, the Worker gzips it once per isolate, and a
+// static asset may not pass 25 MiB. Which events (calendarEvents below) depends on the content alone,
+// never on the clock, so the bytes stay the same until the content changes.
 import { isTimed } from "../content/event-time.ts";
 import type { Briefing, Content } from "../content/schema.ts";
 import { briefingUrl } from "../render/briefing-html.ts";
@@ -24,6 +30,16 @@ export type CalendarResult =
   | { ok: false; status: 404; reason: string };
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The most events one calendar holds. At about 2 KB an event (the generated archive's briefings, with
+ * their outcomes in DESCRIPTION) 200 events make about 0.4 MB, the size of the largest feed page, so a
+ * calendar costs no more to send or compress than a feed does; at one or two events a day that is
+ * months of recent past besides everything upcoming.
+ */
+export const CALENDAR_MAX_EVENTS = 200;
+/** And the most octets, whatever the length of the briefings: a hard bound, far below the 25 MiB a static asset may have. */
+export const CALENDAR_MAX_BYTES = 1_048_576;
 
 type BriefingEvent = NonNullable<Briefing["event"]>;
 
@@ -72,6 +88,31 @@ function eventLines(b: Briefing, event: BriefingEvent, content: Content, base: s
   ].join("");
 }
 
+/** When the event is over: the end of its last day, or its end (its start for a point in time). */
+function endsAt(event: BriefingEvent): number {
+  const last = Date.parse(event.end ?? event.start);
+  return isTimed(event.start) ? last : last + DAY_MS;
+}
+
+/**
+ * The events a calendar offers, in the order they are given room: first the upcoming ones, soonest
+ * first, then the past ones, latest first. "Upcoming" is measured from the content's own present — the
+ * newest publication among the briefings that name an event — rather than the clock, so the order (and
+ * with it the bytes) only changes when one of those briefings does. Ties go by slug, for stable bytes.
+ */
+function calendarEvents(withEvents: Briefing[]): Briefing[] {
+  const now = newestOf(withEvents.map((b) => b.published)).getTime();
+  const start = (b: Briefing) => Date.parse((b.event as BriefingEvent).start);
+  const bySlug = (a: Briefing, b: Briefing) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+  const upcoming = withEvents.filter((b) => endsAt(b.event as BriefingEvent) > now);
+  const past = withEvents.filter((b) => endsAt(b.event as BriefingEvent) <= now);
+  upcoming.sort((a, b) => start(a) - start(b) || bySlug(a, b));
+  past.sort((a, b) => start(b) - start(a) || bySlug(a, b));
+  return [...upcoming, ...past];
+}
+
+const octets = (text: string) => new TextEncoder().encode(text).length;
+
 export function renderCalendar(content: Content, req: CalendarRequest): CalendarResult {
   const { site } = content;
   const { base, tag } = req;
@@ -89,7 +130,7 @@ export function renderCalendar(content: Content, req: CalendarRequest): Calendar
   const withEvents = briefings.filter((b) => b.event);
   const uidDomain = new URL(site.baseUrl).hostname;
   const poll = `PT${TTL_MINUTES}M`;
-  const body = [
+  const head = [
     line("BEGIN", "VCALENDAR"),
     line("VERSION", "2.0"),
     line("PRODID", "-//briefwire//events//EN"),
@@ -104,16 +145,29 @@ export function renderCalendar(content: Content, req: CalendarRequest): Calendar
     line("SOURCE;VALUE=URI", `${base}${prefix}/${CALENDAR_FILE}`),
     line("REFRESH-INTERVAL;VALUE=DURATION", poll),
     line("X-PUBLISHED-TTL", poll),
-    ...withEvents.map((b) => eventLines(b, b.event as BriefingEvent, content, base, uidDomain)),
-    line("END", "VCALENDAR"),
   ].join("");
+  const tail = line("END", "VCALENDAR");
+  // Events in order of preference until either bound is reached; the rest stay on the briefing pages.
+  const held: string[] = [];
+  let size = octets(head) + octets(tail);
+  for (const b of calendarEvents(withEvents)) {
+    if (held.length === CALENDAR_MAX_EVENTS) break;
+    const lines = eventLines(b, b.event as BriefingEvent, content, base, uidDomain);
+    size += octets(lines);
+    if (size > CALENDAR_MAX_BYTES) break;
+    held.push(lines);
+  }
+  const body = head + held.join("") + tail;
   // A known tag whose briefings name no event still gets a calendar, empty, so readers can subscribe
   // before the first event appears (the RFC 5545 grammar wants one component; clients accept none).
+  // Last modified when any briefing that names an event last changed, held or not: each one decides
+  // which events are held, so an edit that moves an event out of the calendar changes it too, and the
+  // date must move forward, never back to the newest event left.
   const dated = withEvents.length ? withEvents : briefings;
   return {
     ok: true,
     body,
     lastModified: newestOf(dated.map((b) => b.updated ?? b.published)),
-    events: withEvents.length,
+    events: held.length,
   };
 }
