@@ -64,11 +64,13 @@ export async function renderShard(content: Content, options: ShardOptions, shard
     ...new Set(app.routes.filter((r) => r.method === "GET" && !isDynamic(r.path)).map((r) => r.path)),
   ];
   const mine = (path: string) => isDynamic(path) || fixedPaths.indexOf(path) % shard.count === shard.index;
-  // What hono/ssg sees of the app: the routes of this share; for a route with parameters, every
+  // What hono/ssg sees of the app: the GET routes of this share; for a route with parameters, every
   // count-th of the paths its ssgParams list (hono/ssg asks for the list with `fetch`, then renders
   // each path with `request`); and each document's headers noted for the `_headers` file.
   const share = {
-    routes: app.routes.filter((r) => mine(r.path)),
+    // GET only: hono/ssg also renders `app.all` routes, and the 405 route each document path has
+    // (rejectOtherMethods) answers hono/ssg's GET with the document, so it rendered every document twice.
+    routes: app.routes.filter((r) => r.method === "GET" && mine(r.path)),
     fetch: async (request: Request & { ssgParams?: unknown[] }, env: Parameters<typeof app.fetch>[1]) => {
       const response = await app.fetch(request, env);
       if (request.ssgParams) request.ssgParams = request.ssgParams.filter((_, i) => i % shard.count === shard.index);
