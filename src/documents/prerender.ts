@@ -13,11 +13,17 @@ const PER_DOCUMENT = new Set(["content-type", "content-length", "etag", "last-mo
 
 export interface PrerenderOptions extends ShardOptions {
   /**
-   * Threads that render the documents, each a disjoint share (default: one per core). Rendering is
-   * CPU-bound, and a 10,000-briefing archive is about 15,000 documents and 1 GB.
+   * Threads that render the documents, each a disjoint share (default: one per core, at most
+   * MAX_THREADS). Rendering is CPU-bound: a 10,000-briefing archive is about 15,000 documents and 1 GB.
    */
   threads?: number;
 }
+
+/**
+ * Each thread holds its own copy of the content and serialises most feed entries itself (every feed
+ * page holds 50 entries, and the pages are dealt out in turn), so more threads gain less and less.
+ */
+const MAX_THREADS = 4;
 
 export interface PrerenderResult {
   files: number;
@@ -36,7 +42,7 @@ function renderInThread(content: Content, options: ShardOptions, shard: Shard): 
 }
 
 export async function prerender(content: Content, options: PrerenderOptions): Promise<PrerenderResult> {
-  const { threads = availableParallelism(), ...shardOptions } = options;
+  const { threads = Math.min(availableParallelism(), MAX_THREADS), ...shardOptions } = options;
   await fs.rm(options.outDir, { recursive: true, force: true });
   const count = Math.max(1, threads);
   const shares =
