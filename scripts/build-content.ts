@@ -15,7 +15,8 @@
 // - BRIEFWIRE_ASSETS: another output folder for the documents (tests that serve another origin).
 // - BRIEFWIRE_KEEP_SITE_JSON=1: leave .generated/site.json alone (tests building documents beside a
 //   running test suite, whose Worker bundle imports that file).
-// - BRIEFWIRE_BUILD_THREADS: how many threads render the documents. Default: one per core.
+// - BRIEFWIRE_BUILD_THREADS: how many threads render the documents. Default: one per core, at most
+//   four, and one per 2,000 briefings (src/documents/prerender.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { siteInfoOf } from "../src/content/briefing-index.ts";

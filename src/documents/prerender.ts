@@ -13,17 +13,21 @@ const PER_DOCUMENT = new Set(["content-type", "content-length", "etag", "last-mo
 
 export interface PrerenderOptions extends ShardOptions {
   /**
-   * Threads that render the documents, each a disjoint share (default: one per core, at most
-   * MAX_THREADS). Rendering is CPU-bound: a 10,000-briefing archive is about 15,000 documents and 1 GB.
+   * Threads that render the documents, each a disjoint share. Rendering is CPU-bound (a 10,000-briefing
+   * archive is about 15,000 documents and 1 GB). Default: see defaultThreads.
    */
   threads?: number;
 }
 
 /**
- * Each thread holds its own copy of the content and serialises most feed entries itself (every feed
- * page holds 50 entries, and the pages are dealt out in turn), so more threads gain less and less.
+ * One per core, at most four, and one per 2,000 briefings: a thread takes about half a second to
+ * start and copy the content, more than a small archive takes to render; and each holds its own copy
+ * of the content and serialises most feed entries itself (a feed page holds 50 entries, and the
+ * pages are dealt out in turn), so more threads gain less and less.
  */
-const MAX_THREADS = 4;
+function defaultThreads(content: Content): number {
+  return Math.max(1, Math.min(availableParallelism(), 4, Math.ceil(content.briefings.length / 2_000)));
+}
 
 export interface PrerenderResult {
   files: number;
@@ -42,7 +46,7 @@ function renderInThread(content: Content, options: ShardOptions, shard: Shard): 
 }
 
 export async function prerender(content: Content, options: PrerenderOptions): Promise<PrerenderResult> {
-  const { threads = Math.min(availableParallelism(), MAX_THREADS), ...shardOptions } = options;
+  const { threads = defaultThreads(content), ...shardOptions } = options;
   await fs.rm(options.outDir, { recursive: true, force: true });
   const count = Math.max(1, threads);
   const shares =
