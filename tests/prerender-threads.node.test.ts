@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { prerender } from "../src/documents/prerender.ts";
+import { renderShard } from "../src/documents/render-shard.ts";
 import { compile, HOSTILE_FILE, manyBriefings, SEED_FILE } from "./support/fixtures.ts";
 
 const out = mkdtempSync(join(tmpdir(), "briefwire-threads-"));
@@ -26,7 +27,7 @@ describe("the documents rendered by several threads", () => {
   const content = compile(SEED_FILE, HOSTILE_FILE, ...manyBriefings(130, ["bulk", "second-tag"]));
   const base = "https://briefs.example.net";
 
-  it("are the files one thread writes, byte for byte, each written once", async () => {
+  it("are the files one thread writes, byte for byte", async () => {
     const one = await prerender(content, { base, outDir: join(out, "one"), threads: 1 });
     const three = await prerender(content, { base, outDir: join(out, "three"), threads: 3 });
     const single = filesOf(join(out, "one"));
@@ -48,5 +49,16 @@ describe("the documents rendered by several threads", () => {
     ]) {
       expect(single.has(path), path).toBe(true);
     }
+  }, 60_000);
+
+  it("are each rendered once (hono/ssg also walks the 405 routes, whose GET is the document)", async () => {
+    const { files, documents } = await renderShard(
+      content,
+      { base, outDir: join(out, "once") },
+      { index: 0, count: 1 },
+    );
+    expect(files.length).toBe(new Set(files).size);
+    expect(documents.length).toBe(new Set(documents.map(([path]) => path)).size);
+    expect(files.length).toBe(filesOf(join(out, "once")).size);
   }, 60_000);
 });
