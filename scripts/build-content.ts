@@ -15,6 +15,8 @@
 // - BRIEFWIRE_ASSETS: another output folder for the documents (tests that serve another origin).
 // - BRIEFWIRE_KEEP_SITE_JSON=1: leave .generated/site.json alone (tests building documents beside a
 //   running test suite, whose Worker bundle imports that file).
+// - BRIEFWIRE_BUILD_THREADS: how many threads render the documents. Default: one per core, at most
+//   four, and one per 2,000 briefings (src/documents/prerender.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { siteInfoOf } from "../src/content/briefing-index.ts";
@@ -57,7 +59,8 @@ try {
   const fromEnv = "SITE_URL" in process.env || "WEBSUB_HUB" in process.env;
   const base = process.env.SITE_URL || (fromEnv ? undefined : await wranglerVar("SITE_URL")) || content.site.baseUrl;
   const hub = process.env.WEBSUB_HUB || (fromEnv ? undefined : await wranglerVar("WEBSUB_HUB"));
-  const rendered = await prerender(content, { base, ...(hub ? { hub } : {}), outDir });
+  const threads = Number(process.env.BRIEFWIRE_BUILD_THREADS) || undefined;
+  const rendered = await prerender(content, { base, ...(hub ? { hub } : {}), outDir, ...(threads ? { threads } : {}) });
   const ms = (t: number) => (t / 1000).toFixed(1);
   console.log(
     `content: ${content.briefings.length} briefing(s), version ${content.version}; ` +

@@ -42,14 +42,33 @@ const indexed = (b: IndexedBriefing): IndexedBriefing => ({
   ...(b.updated ? { updated: b.updated } : {}),
 });
 
+// The briefings of each month, newest first, grouped once per content: the build writes every month's
+// file, and filtering the whole archive for each month made it quadratic.
+const months = new WeakMap<Content, Map<string, Content["briefings"]>>();
+
+function byMonth(content: Content): Map<string, Content["briefings"]> {
+  let grouped = months.get(content);
+  if (!grouped) {
+    grouped = new Map();
+    for (const b of content.briefings) {
+      const month = monthOf(b.published);
+      const list = grouped.get(month);
+      if (list) list.push(b);
+      else grouped.set(month, [b]);
+    }
+    months.set(content, grouped);
+  }
+  return grouped;
+}
+
 /** Every month a briefing was published in, newest first. */
 export function publishedMonths(content: Content): string[] {
-  return [...new Set(content.briefings.map((b) => monthOf(b.published)))];
+  return [...byMonth(content).keys()];
 }
 
 /** The briefings published in one month, newest first, as the index lists them. */
 export function briefingsOfMonth(content: Content, month: string): { briefings: IndexedBriefing[] } {
-  return { briefings: content.briefings.filter((b) => monthOf(b.published) === month).map(indexed) };
+  return { briefings: (byMonth(content).get(month) ?? []).map(indexed) };
 }
 
 const changedAt = (b: IndexedBriefing) => Date.parse(b.updated ?? b.published);

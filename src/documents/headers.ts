@@ -68,8 +68,20 @@ export function familyRules({ base, hub }: Pick<HeaderOptions, "base" | "hub">):
   ];
 }
 
+// Compiled once per pattern: the build checks every document against every rule.
+const compiled = new Map<string, RegExp>();
+
 /** The same matching as the asset layer: `*` → any characters, `:name` → one segment. */
 function ruleRegExp(path: string): RegExp {
+  let found = compiled.get(path);
+  if (!found) {
+    found = newRuleRegExp(path);
+    compiled.set(path, found);
+  }
+  return found;
+}
+
+function newRuleRegExp(path: string): RegExp {
   const escapeRegExp = (s: string) => s.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&");
   const pattern = path
     .split("*")
@@ -104,7 +116,8 @@ export function documentRules(options: HeaderOptions, documents: Map<string, Hea
     { path: "/*", headers: { ...options.common, Allow: "GET, HEAD" } },
     ...familyRules(options),
   ];
-  for (const [path, headers] of documents) {
+  // In path order, so the file is the same whatever order the documents were rendered in.
+  for (const [path, headers] of [...documents].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (rules.slice(1).some((r) => ruleRegExp(r.path).test(path))) continue;
     const own: Record<string, string> = {};
     for (const name of DOCUMENT_HEADERS) {

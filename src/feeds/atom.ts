@@ -5,6 +5,7 @@
 import { rfc3339 } from "../render/dates.ts";
 import { escapeHtml, escapeXml } from "../text/escape.ts";
 import type { FeedDocument } from "./document.ts";
+import { oncePerEntry } from "./entry-cache.ts";
 import { pagingLinks } from "./paging.ts";
 
 /**
@@ -17,6 +18,26 @@ function textConstruct(element: string, text: string): string {
   return `<${element} type="text">${escapeXml(text)}</${element}>`;
 }
 
+// An entry reads nothing from its feed document, so each is written once.
+const atomEntry = oncePerEntry(
+  (e) => {
+    const categories = e.tags.map((t) => `    <category term="${escapeXml(t)}"/>\n`).join("");
+    return (
+      "  <entry>\n" +
+      `    <id>${escapeXml(e.id)}</id>\n` +
+      `    ${textConstruct("title", e.title)}\n` +
+      `    <link rel="alternate" type="text/html" href="${escapeXml(e.url)}"/>\n` +
+      `    <published>${rfc3339(e.published)}</published>\n` +
+      `    <updated>${rfc3339(e.updated)}</updated>\n` +
+      categories +
+      `    ${textConstruct("summary", e.summary)}\n` +
+      `    <content type="html">${escapeXml(e.contentHtml)}</content>\n` +
+      "  </entry>\n"
+    );
+  },
+  () => "",
+);
+
 export function renderAtom(doc: FeedDocument): string {
   const links = pagingLinks(doc)
     .map((l) => `  <link rel="${l.rel}" href="${escapeXml(l.href)}" type="application/atom+xml"/>\n`)
@@ -24,23 +45,7 @@ export function renderAtom(doc: FeedDocument): string {
   // RFC 4287: icon small and square, logo larger.
   const images = `  <icon>${escapeXml(doc.icons.ico)}</icon>\n  <logo>${escapeXml(doc.logo)}</logo>\n`;
   const hub = doc.hub ? `  <link rel="hub" href="${escapeXml(doc.hub)}"/>\n` : "";
-  const entries = doc.entries
-    .map((e) => {
-      const categories = e.tags.map((t) => `    <category term="${escapeXml(t)}"/>\n`).join("");
-      return (
-        "  <entry>\n" +
-        `    <id>${escapeXml(e.id)}</id>\n` +
-        `    ${textConstruct("title", e.title)}\n` +
-        `    <link rel="alternate" type="text/html" href="${escapeXml(e.url)}"/>\n` +
-        `    <published>${rfc3339(e.published)}</published>\n` +
-        `    <updated>${rfc3339(e.updated)}</updated>\n` +
-        categories +
-        `    ${textConstruct("summary", e.summary)}\n` +
-        `    <content type="html">${escapeXml(e.contentHtml)}</content>\n` +
-        "  </entry>\n"
-      );
-    })
-    .join("");
+  const entries = doc.entries.map((e) => atomEntry(e, doc)).join("");
   return (
     '<?xml version="1.0" encoding="utf-8"?>\n' +
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(doc.language)}">\n` +

@@ -152,6 +152,8 @@ interface Selection {
   /** Newest change among them, RFC 3339. */
   updated: string;
   outcomes: number;
+  /** How many outcomes the briefings before each one have: where each starts in the outcomes feed. */
+  outcomesBefore: number[];
 }
 
 // The briefings a feed shows, worked out once per content and tag: the build renders every page of
@@ -168,14 +170,44 @@ function selection(content: Content, tag: string | undefined): Selection {
   let found = byTag.get(key);
   if (!found) {
     const briefings = tag === undefined ? content.briefings : content.briefings.filter((b) => b.tags.includes(tag));
+    const outcomesBefore: number[] = [];
+    let outcomes = 0;
+    for (const b of briefings) {
+      outcomesBefore.push(outcomes);
+      outcomes += b.outcomes.length;
+    }
     found = {
       briefings,
       updated: newestOf(briefings.map((b) => b.updated ?? b.published)).toISOString(),
-      outcomes: briefings.reduce((n, b) => n + b.outcomes.length, 0),
+      outcomes,
+      outcomesBefore,
     };
     byTag.set(key, found);
   }
   return found;
+}
+
+/** The index of the briefing whose outcomes include the n-th (0-based) of all: the last start ≤ n. */
+function briefingWithOutcome(outcomesBefore: number[], n: number): number {
+  let low = 0;
+  let high = outcomesBefore.length - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if ((outcomesBefore[mid] as number) <= n) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+function pageCountOf(chosen: Selection, feed: FeedKind): number {
+  // Outcome entries are cheap to count without building them all.
+  const total = feed.kind === "outcomes" ? chosen.outcomes : chosen.briefings.length;
+  return Math.max(1, Math.ceil(total / PAGE_SIZE));
+}
+
+/** How many pages a feed has (the build renders pages 2…last of each). */
+export function feedPageCount(content: Content, feed: FeedKind): number {
+  return pageCountOf(selection(content, feed.kind === "briefings" ? feed.tag : undefined), feed);
 }
 
 /** Builds the document for one feed page, or says why there is none (unknown tag, page past the end). */
@@ -201,23 +233,19 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
     description = `Every key outcome, one entry each. ${site.description}`;
   }
 
-  // Outcome entries are cheap to count without building them all.
-  const total = feed.kind === "outcomes" ? chosen.outcomes : briefings.length;
-  const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const lastPage = pageCountOf(chosen, feed);
   if (page > lastPage) return { ok: false, status: 404, reason: `page ${page} is past the last page (${lastPage})` };
 
   const start = (page - 1) * PAGE_SIZE;
   let entries: FeedEntry[];
   if (feed.kind === "outcomes") {
+    // From the briefing this page's first outcome belongs to, until the page is full.
+    let i = briefingWithOutcome(chosen.outcomesBefore, start);
+    const skip = start - (chosen.outcomesBefore[i] ?? 0);
     entries = [];
-    let seen = 0;
-    for (const b of briefings) {
-      const n = b.outcomes.length;
-      if (seen + n > start) entries.push(...outcomeEntries(b, content, base));
-      seen += n;
-      if (seen >= start + PAGE_SIZE) break;
+    for (; i < briefings.length && entries.length < skip + PAGE_SIZE; i++) {
+      entries.push(...outcomeEntries(briefings[i] as Briefing, content, base));
     }
-    const skip = start - (seen - entries.length);
     entries = entries.slice(skip, skip + PAGE_SIZE);
   } else {
     entries = briefings.slice(start, start + PAGE_SIZE).map((b) => briefingEntry(b, content, base));

@@ -2,7 +2,8 @@
 // Items carry the structured outcomes in the `_briefwire` extension for programs (see extension.ts).
 import { rfc3339 } from "../render/dates.ts";
 import { readFigure } from "../render/figures.ts";
-import { type FeedDocument, type OutcomeData, pageUrl } from "./document.ts";
+import { type FeedDocument, type FeedEntry, type OutcomeData, pageUrl } from "./document.ts";
+import { oncePerEntry } from "./entry-cache.ts";
 import { EXTENSION_ABOUT_PATH } from "./extension.ts";
 
 /** Figures keep the author's number and unit, plus the amount in the unit's base and the shown text. */
@@ -16,9 +17,33 @@ function outcomesData(outcomes: OutcomeData[], language: string) {
   }));
 }
 
+const authorsOf = (doc: FeedDocument) => [{ name: doc.author, url: `${doc.base}/` }];
+const aboutOf = (doc: FeedDocument) => `${doc.base}${EXTENSION_ABOUT_PATH}`;
+
+/** One item as the feed's `items` array holds it: indented two levels, as JSON.stringify(feed, null, 2) would. */
+const jsonItem = oncePerEntry(
+  (e: FeedEntry, doc: FeedDocument) => {
+    const about = aboutOf(doc);
+    const item = {
+      id: e.id,
+      url: e.url,
+      title: e.title,
+      summary: e.summary,
+      content_html: e.contentHtml,
+      date_published: rfc3339(e.published),
+      date_modified: rfc3339(e.updated),
+      authors: authorsOf(doc),
+      ...(e.tags.length ? { tags: e.tags } : {}),
+      language: doc.language,
+      _briefwire: { about, briefing: e.briefing, outcomes: outcomesData(e.outcomes, doc.language) },
+    };
+    // JSON strings never hold a raw line break, so every "\n" here is one of the layout's.
+    return `    ${JSON.stringify(item, null, 2).replaceAll("\n", "\n    ")}`;
+  },
+  (doc) => `${doc.base}\n${doc.author}\n${doc.language}`,
+);
+
 export function renderJsonFeed(doc: FeedDocument): string {
-  const authors = [{ name: doc.author, url: `${doc.base}/` }];
-  const about = `${doc.base}${EXTENSION_ABOUT_PATH}`;
   const feed = {
     version: "https://jsonfeed.org/version/1.1",
     title: doc.title,
@@ -27,25 +52,17 @@ export function renderJsonFeed(doc: FeedDocument): string {
     feed_url: doc.feedUrl,
     description: doc.description,
     language: doc.language,
-    authors,
+    authors: authorsOf(doc),
     icon: doc.logo,
     favicon: doc.icons.favicon,
     ...(doc.page < doc.lastPage ? { next_url: pageUrl(doc, doc.page + 1) } : {}),
     ...(doc.hub ? { hubs: [{ type: "WebSub", url: doc.hub }] } : {}),
-    _briefwire: { about },
-    items: doc.entries.map((e) => ({
-      id: e.id,
-      url: e.url,
-      title: e.title,
-      summary: e.summary,
-      content_html: e.contentHtml,
-      date_published: rfc3339(e.published),
-      date_modified: rfc3339(e.updated),
-      authors,
-      ...(e.tags.length ? { tags: e.tags } : {}),
-      language: doc.language,
-      _briefwire: { about, briefing: e.briefing, outcomes: outcomesData(e.outcomes, doc.language) },
-    })),
+    _briefwire: { about: aboutOf(doc) },
+    items: [],
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  const head = JSON.stringify(feed, null, 2);
+  if (!doc.entries.length) return `${head}\n`;
+  // The items are serialised once per entry (entry-cache.ts) and put where the empty array stands.
+  const items = doc.entries.map((e) => jsonItem(e, doc)).join(",\n");
+  return `${head.slice(0, -"[]\n}".length)}[\n${items}\n  ]\n}\n`;
 }

@@ -6,10 +6,31 @@
 import { rfc822 } from "../render/dates.ts";
 import { escapeHtml, escapeRssText, escapeXml } from "../text/escape.ts";
 import type { FeedDocument } from "./document.ts";
+import { oncePerEntry } from "./entry-cache.ts";
 import { pagingLinks } from "./paging.ts";
 
 /** Minutes a reader should wait between polls; matches the HTTP Cache-Control we send. */
 export const TTL_MINUTES = 15;
+
+const rssItem = oncePerEntry(
+  (e, doc) => {
+    const categories = e.tags.map((t) => `      <category>${escapeRssText(t)}</category>\n`).join("");
+    return (
+      "    <item>\n" +
+      `      <title>${escapeRssText(e.title)}</title>\n` +
+      `      <link>${escapeXml(e.url)}</link>\n` +
+      `      <guid isPermaLink="true">${escapeXml(e.id)}</guid>\n` +
+      `      <pubDate>${rfc822(e.published)}</pubDate>\n` +
+      `      <dc:creator>${escapeRssText(doc.author)}</dc:creator>\n` +
+      categories +
+      // description is HTML in RSS: the plain summary is HTML-escaped, then XML-escaped.
+      `      <description>${escapeXml(`<p>${escapeHtml(e.summary)}</p>`)}</description>\n` +
+      `      <content:encoded>${escapeXml(e.contentHtml)}</content:encoded>\n` +
+      "    </item>\n"
+    );
+  },
+  (doc) => doc.author,
+);
 
 export function renderRss(doc: FeedDocument): string {
   const links = pagingLinks(doc)
@@ -19,24 +40,7 @@ export function renderRss(doc: FeedDocument): string {
   // RSS images are at most 144 wide; title and link must match the channel's (W3C validator).
   const { url, width, height } = doc.icons.rssImage;
   const image = `    <image><url>${escapeXml(url)}</url><title>${escapeRssText(doc.title)}</title><link>${escapeXml(doc.homeUrl)}</link><width>${width}</width><height>${height}</height></image>\n`;
-  const items = doc.entries
-    .map((e) => {
-      const categories = e.tags.map((t) => `      <category>${escapeRssText(t)}</category>\n`).join("");
-      return (
-        "    <item>\n" +
-        `      <title>${escapeRssText(e.title)}</title>\n` +
-        `      <link>${escapeXml(e.url)}</link>\n` +
-        `      <guid isPermaLink="true">${escapeXml(e.id)}</guid>\n` +
-        `      <pubDate>${rfc822(e.published)}</pubDate>\n` +
-        `      <dc:creator>${escapeRssText(doc.author)}</dc:creator>\n` +
-        categories +
-        // description is HTML in RSS: the plain summary is HTML-escaped, then XML-escaped.
-        `      <description>${escapeXml(`<p>${escapeHtml(e.summary)}</p>`)}</description>\n` +
-        `      <content:encoded>${escapeXml(e.contentHtml)}</content:encoded>\n` +
-        "    </item>\n"
-      );
-    })
-    .join("");
+  const items = doc.entries.map((e) => rssItem(e, doc)).join("");
   return (
     '<?xml version="1.0" encoding="utf-8"?>\n' +
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">\n' +

@@ -2,10 +2,9 @@
 // later pages under …/page/:page/. Rendered at build time into static assets (src/documents/).
 import { type Context, Hono } from "hono";
 import { ssgParams } from "hono/ssg";
-import type { Content } from "../content/schema.ts";
 import type { DocumentEnv } from "../documents/env.ts";
 import { renderAtom } from "../feeds/atom.ts";
-import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind, PAGE_SIZE, tagsOf } from "../feeds/document.ts";
+import { buildFeed, FEED_FILES, type FeedFormat, type FeedKind, feedPageCount, tagsOf } from "../feeds/document.ts";
 import { renderJsonFeed } from "../feeds/json-feed.ts";
 import { renderRss, TTL_MINUTES } from "../feeds/rss.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
@@ -21,16 +20,6 @@ export const FEED_FORMATS: Record<FeedFormat, { contentType: string; render: typ
 export const FEED_MAX_AGE = TTL_MINUTES * 60;
 
 export const feedRoutes = new Hono<DocumentEnv>();
-
-/** How many pages a feed has: the build renders pages 2…last of each. */
-function pageCount(content: Content, kind: FeedKind): number {
-  const briefings =
-    kind.kind === "briefings" && kind.tag !== undefined
-      ? content.briefings.filter((b) => b.tags.includes(kind.tag as string))
-      : content.briefings;
-  const entries = kind.kind === "outcomes" ? briefings.reduce((n, b) => n + b.outcomes.length, 0) : briefings.length;
-  return Math.max(1, Math.ceil(entries / PAGE_SIZE));
-}
 
 const laterPages = (n: number) => Array.from({ length: Math.max(0, n - 1) }, (_, i) => String(i + 2));
 
@@ -70,8 +59,10 @@ for (const { path, kind } of prefixes) {
   const tagParams = ssgParams<DocumentEnv>((c) => tagsOf(c.get("content")).map((tag) => ({ tag })));
   const pageParams = ssgParams<DocumentEnv>((c) => {
     const content = c.get("content");
-    if (!tagged) return laterPages(pageCount(content, kind())).map((page) => ({ page }));
-    return tagsOf(content).flatMap((tag) => laterPages(pageCount(content, kind(tag))).map((page) => ({ tag, page })));
+    if (!tagged) return laterPages(feedPageCount(content, kind())).map((page) => ({ page }));
+    return tagsOf(content).flatMap((tag) =>
+      laterPages(feedPageCount(content, kind(tag))).map((page) => ({ tag, page })),
+    );
   });
   for (const format of Object.keys(FEED_FORMATS) as FeedFormat[]) {
     const file = FEED_FILES[format];

@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { ssgParams } from "hono/ssg";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Site } from "../content/schema.ts";
+import type { Briefing, Content, Site } from "../content/schema.ts";
 import type { DocumentEnv } from "../documents/env.ts";
 import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
@@ -56,10 +56,23 @@ pageRoutes.get(
   "/briefings/:slug",
   ssgParams<DocumentEnv>((c) => c.get("content").briefings.map((b) => ({ slug: b.slug }))),
 );
+// Briefings by slug, once per content: the build renders every briefing page, and searching the
+// archive for each one made it quadratic.
+const bySlug = new WeakMap<Content, Map<string, Briefing>>();
+
+function briefingOf(content: Content, slug: string): Briefing | undefined {
+  let slugs = bySlug.get(content);
+  if (!slugs) {
+    slugs = new Map(content.briefings.map((b) => [b.slug, b]));
+    bySlug.set(content, slugs);
+  }
+  return slugs.get(slug);
+}
+
 pageRoutes.get("/briefings/:slug", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
-    const briefing = content.briefings.find((b) => b.slug === c.req.param("slug"));
+    const briefing = briefingOf(content, c.req.param("slug"));
     if (!briefing) return { notFound: "There is no briefing at this address." };
     const when = new Date(briefing.updated ?? briefing.published);
     return htmlInput(briefingPage({ content, base: c.get("base") }, briefing), when);
