@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { startLocalWorker } from "../tests/support/local-worker.ts";
 import type { RateWindow } from "../tests/support/rate-windows.ts";
 import { type ResendMock, startResendMock } from "../tests/support/resend-mock.ts";
-import { measureThroughput, type Throughput } from "./digest.ts";
+import { importReaders, measureThroughput, type Throughput } from "./digest.ts";
 
 const AUTH = { Authorization: "Bearer dev-admin-token" };
 
@@ -62,18 +62,12 @@ export async function benchDigestRecovery(
   const mock = await startResendMock({ ratePerSecond, keepBodies: false });
   const worker = await startLocalWorker({ vars: { RESEND_API_KEY: "re_bench", RESEND_BASE_URL: mock.url } });
   try {
-    const csv = [
-      "email,cadence,tags",
-      ...windows.flatMap((_, w) =>
+    await importReaders(
+      worker.url,
+      windows.flatMap((_, w) =>
         Array.from({ length: recipients }, (_, i) => `recovery${w}-${i}@example.org,${cadences[w]},`),
       ),
-    ].join("\n");
-    const imported = await fetch(`${worker.url}/admin/subscribers/import`, {
-      method: "POST",
-      headers: { ...AUTH, "Content-Type": "text/csv" },
-      body: csv,
-    });
-    if (!imported.ok) throw new Error(`import: ${imported.status}`);
+    );
     const results: RecoveryBench[] = [];
     for (const [w, rateWindow] of windows.entries()) {
       mock.reset();

@@ -21,6 +21,16 @@ function workerdCpuSeconds(): number {
 }
 
 /** How fast the stand-in accepted batch calls, against its limit. */
+/** Confirmed readers through the admin CSV import: `rows` are `email,cadence,tags` lines. */
+export async function importReaders(workerUrl: string, rows: string[]): Promise<void> {
+  const imported = await fetch(`${workerUrl}/admin/subscribers/import`, {
+    method: "POST",
+    headers: { ...AUTH, "Content-Type": "text/csv" },
+    body: ["email,cadence,tags", ...rows].join("\n"),
+  });
+  if (!imported.ok) throw new Error(`import: ${imported.status}`);
+}
+
 export interface Throughput {
   rateLimitPerSecond: number;
   /** Batch calls that delivered mail (idempotent replays excluded). */
@@ -95,16 +105,10 @@ export async function benchDigest(
   const mock = await startResendMock({ ratePerSecond, rateWindow });
   const worker = await startLocalWorker({ vars: { RESEND_API_KEY: "re_bench", RESEND_BASE_URL: mock.url } });
   try {
-    const csv = [
-      "email,cadence,tags",
-      ...Array.from({ length: recipients }, (_, i) => `bench${i}@example.org,daily,`),
-    ].join("\n");
-    const imported = await fetch(`${worker.url}/admin/subscribers/import`, {
-      method: "POST",
-      headers: { ...AUTH, "Content-Type": "text/csv" },
-      body: csv,
-    });
-    if (!imported.ok) throw new Error(`import: ${imported.status}`);
+    await importReaders(
+      worker.url,
+      Array.from({ length: recipients }, (_, i) => `bench${i}@example.org,daily,`),
+    );
 
     const cpuBefore = workerdCpuSeconds();
     const run = await fetch(`${worker.url}/admin/digest/run`, {

@@ -50,6 +50,30 @@ async function mailsFor(edition: string) {
 }
 
 /** Every reader got exactly one mail, and the provider did the work in ⌈N/100⌉ accepted batch calls. */
+/**
+ * The provider as `inner` until its `n`-th accepted call, then down (every call a 5xx or a dropped
+ * connection) until the test brings it back; `from` is when it went down. `onAccepted` hears every
+ * accepted call.
+ */
+function downAfter(n: number, sim: SimulatedPlatform, inner: MailTransport, onAccepted?: (now: number) => void) {
+  let accepted = 0;
+  const outage = { from: 0, transport: inner };
+  outage.transport = {
+    name: inner.name,
+    async send(batch, key) {
+      const outcome = await inner.send(batch, key);
+      if (!outcome.ok) return outcome;
+      onAccepted?.(sim.now);
+      if (++accepted === n) {
+        await mockFaults({ outage: "mixed" });
+        outage.from = sim.now;
+      }
+      return outcome;
+    },
+  };
+  return outage;
+}
+
 async function expectExactlyOnce(edition: string, readers: string[]) {
   const mails = await mailsFor(edition);
   expect(mails.map((m) => m.to[0]).sort()).toEqual([...readers].sort());
@@ -156,22 +180,10 @@ describe("outages are survived", () => {
 
   it("an outage of 2 hours starting mid-edition (every call 5xx or timing out): nothing lost, nothing twice", async () => {
     const { sim, deps, readers, start } = await setUp(500);
-    let accepted = 0;
-    let outageFrom = 0;
     let over = false;
-    const inner = deps.transport;
     // The provider goes down right after the second accepted call.
-    const transport: MailTransport = {
-      name: inner.name,
-      async send(batch, key) {
-        const outcome = await inner.send(batch, key);
-        if (outcome.ok && ++accepted === 2) {
-          await mockFaults({ outage: "mixed" });
-          outageFrom = sim.now;
-        }
-        return outcome;
-      },
-    };
+    const outage = downAfter(2, sim, deps.transport);
+    const { transport } = outage;
     const run = await start();
     await sim.run(
       { ...deps, transport },
@@ -179,7 +191,7 @@ describe("outages are survived", () => {
         done: isDone(run.edition),
         limitMs: 6 * HOUR,
         onTime: async (now) => {
-          if (outageFrom && !over && now >= outageFrom + 2 * HOUR) {
+          if (outage.from && !over && now >= outage.from + 2 * HOUR) {
             over = true;
             await mockFaults({});
           }
@@ -194,7 +206,7 @@ describe("outages are survived", () => {
     expect(calls.filter((c) => c.status !== 200).length).toBeLessThanOrEqual(40);
     await expectExactlyOnce(run.edition, readers);
     // Back within the capped backoff (5 minutes) of the provider's return.
-    expect(sim.now - (outageFrom + 2 * HOUR)).toBeLessThanOrEqual(5 * 60_000);
+    expect(sim.now - (outage.from + 2 * HOUR)).toBeLessThanOrEqual(5 * 60_000);
   }, 120_000);
 
   it("after an outage of 2 hours the sender is back at the provider's rate at once: no chunk left waiting out its backoff", async () => {
@@ -202,23 +214,12 @@ describe("outages are survived", () => {
     // due at staggered moments during the outage, as they do on the platform.
     const limit = 2;
     const { sim, deps, readers, start } = await setUp(12_000, { callsPerSecond: limit });
-    let accepted = 0;
-    let outageFrom = 0;
     let back = 0;
     const acceptedAfter: number[] = [];
-    const inner = deps.transport;
-    const transport: MailTransport = {
-      name: inner.name,
-      async send(batch, key) {
-        const outcome = await inner.send(batch, key);
-        if (outcome.ok && back) acceptedAfter.push(sim.now);
-        if (outcome.ok && ++accepted === 10) {
-          await mockFaults({ outage: "mixed" });
-          outageFrom = sim.now;
-        }
-        return outcome;
-      },
-    };
+    const outage = downAfter(10, sim, deps.transport, (now) => {
+      if (back) acceptedAfter.push(now);
+    });
+    const { transport } = outage;
     const run = await start();
     await sim.run(
       { ...deps, transport },
@@ -226,7 +227,7 @@ describe("outages are survived", () => {
         done: isDone(run.edition),
         limitMs: 6 * HOUR,
         onTime: async (now) => {
-          if (outageFrom && !back && now >= outageFrom + 2 * HOUR) {
+          if (outage.from && !back && now >= outage.from + 2 * HOUR) {
             back = now;
             await mockFaults({});
           }
@@ -242,7 +243,7 @@ describe("outages are survived", () => {
     const rate = (acceptedAfter.length - 1) / span;
     expect(rate).toBeGreaterThanOrEqual(0.95 * limit);
     // And the first call after the provider's return is within the capped backoff.
-    expect(acceptedAfter[0]! - (outageFrom + 2 * HOUR)).toBeLessThanOrEqual(5 * 60_000);
+    expect(acceptedAfter[0]! - (outage.from + 2 * HOUR)).toBeLessThanOrEqual(5 * 60_000);
   }, 120_000);
 
   it("an outage longer than the idempotency window: given up 23 h after the first attempt, failed with the reason", async () => {
