@@ -97,6 +97,14 @@ describe("_headers", () => {
     expect(familyRules({ base }).some((r) => "Link" in r.headers)).toBe(false);
   });
 
+  it("gives every numbered sitemap file the sitemap's media type and caching with one rule", () => {
+    for (const path of ["/sitemaps/1.xml", "/sitemaps/12.xml"])
+      expect(headersFor(rules, path)).toEqual({
+        "Content-Type": "application/xml; charset=utf-8",
+        "Cache-Control": "public, max-age=3600",
+      });
+  });
+
   it("adds an exact rule for a document outside the families, from its own response", () => {
     const documents = new Map([
       [

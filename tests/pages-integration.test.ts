@@ -2,9 +2,12 @@
 // Pages the build renders come from the documents app; unknown paths reach the Worker.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Content } from "../src/content/schema.ts";
 import { createDocumentApp } from "../src/documents/app.ts";
-import { compile, HOSTILE_FILE, HOSTILE_TITLE, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
+import { SITEMAP_LIMITS } from "../src/web/crawlers.ts";
+import { compile, HOSTILE_FILE, HOSTILE_TITLE, manyBriefings, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 import { select } from "./support/html.ts";
+import { readSitemap } from "./support/sitemap-rules.ts";
 
 const SITE = "http://localhost:8787";
 const documents = createDocumentApp(compile(SEED_FILE), { base: SITE });
@@ -232,6 +235,78 @@ describe("sitemap and robots.txt", () => {
       [`${SITE}/briefings/${SEED_SLUG}`, "2024-10-16T12:00:00Z"],
       ...[...seed.tags].sort().map((t) => [`${SITE}/tags/${t}`, "2024-10-16T12:00:00Z"]),
     ]);
+  });
+
+  it("past one file's URL limit, the sitemap is an index of files that together list every page once", async () => {
+    const large = compile(SEED_FILE, ...manyBriefings(25, ["bulk", "more"]));
+    const app = createDocumentApp(large, { base: SITE, sitemapLimits: { ...SITEMAP_LIMITS, urls: 10 } });
+    const xml = async (path: string) => {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
+      expect(res.headers.get("Cache-Control")).toBe("public, max-age=3600");
+      return readSitemap(await res.text());
+    };
+    const index = await xml("/sitemap.xml");
+    if (index.kind !== "sitemapindex") throw new Error(`/sitemap.xml is a ${index.kind}`);
+    // 33 pages: the home page, 26 briefings, 6 tag pages.
+    expect(index.sitemaps.map((s) => s.loc)).toEqual([1, 2, 3, 4].map((n) => `${SITE}/sitemaps/${n}.xml`));
+    const listed: string[] = [];
+    for (const { loc } of index.sitemaps) {
+      const file = await xml(new URL(loc).pathname);
+      if (file.kind !== "urlset") throw new Error(`${loc} is a ${file.kind}`);
+      expect(file.urls.length).toBeLessThanOrEqual(10);
+      listed.push(...file.urls.map((u) => u.loc));
+    }
+    const tags = [...new Set(large.briefings.flatMap((b) => b.tags))];
+    const pages = ["/", ...large.briefings.map((b) => `/briefings/${b.slug}`), ...tags.map((t) => `/tags/${t}`)];
+    expect([...listed].sort()).toEqual(pages.map((p) => `${SITE}${p}`).sort());
+    for (const loc of listed) expect((await app.request(new URL(loc).pathname)).status, loc).toBe(200);
+    // robots.txt names the index: crawlers find the files through it.
+    expect(await (await app.request("/robots.txt")).text()).toContain(`Sitemap: ${SITE}/sitemap.xml\n`);
+  });
+
+  it("splits at the protocol's own limit: 50,000 URLs in one file, 50,001 in an index of two", async () => {
+    // Copies of the seed under other slugs, newest first as compiled content is: compiling 50,000
+    // briefing files would take minutes, and the sitemap reads only slugs, dates and tags.
+    const archive = (n: number): Content => {
+      const one = compile(SEED_FILE);
+      const briefings = Array.from({ length: n }, (_, i) => ({
+        ...seed,
+        slug: `copy-${n - i}`,
+        published: new Date(Date.UTC(2020, 0, 1) + (n - i) * 60_000).toISOString(),
+        updated: undefined,
+      }));
+      return { ...one, briefings, version: `copies-${n}` };
+    };
+    const urlsIn = async (app: ReturnType<typeof createDocumentApp>, path: string) => {
+      const map = readSitemap(await (await app.request(path)).text());
+      return map.kind === "urlset" ? map.urls.length : `an index of ${map.sitemaps.length}`;
+    };
+    // The home page, the briefings and the seed's 4 tag pages.
+    const full = createDocumentApp(archive(50_000 - 5), { base: SITE });
+    expect(await urlsIn(full, "/sitemap.xml")).toBe(50_000);
+    const over = createDocumentApp(archive(50_001 - 5), { base: SITE });
+    expect(await urlsIn(over, "/sitemap.xml")).toBe("an index of 2");
+    expect(await urlsIn(over, "/sitemaps/1.xml")).toBe(50_000);
+    expect(await urlsIn(over, "/sitemaps/2.xml")).toBe(1);
+  }, 30_000);
+
+  it("answers a sitemap file that does not exist with the site's 404 page", async () => {
+    // 32 pages: four files.
+    const large = createDocumentApp(compile(SEED_FILE, ...manyBriefings(25)), {
+      base: SITE,
+      sitemapLimits: { ...SITEMAP_LIMITS, urls: 10 },
+    });
+    for (const path of ["/sitemaps/5.xml", "/sitemaps/0.xml", "/sitemaps/01.xml", "/sitemaps/1", "/sitemaps/x.xml"]) {
+      const res = await large.request(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    }
+    // One file is enough for the seed: there are no numbered files at all.
+    const res = await get("/sitemaps/1.xml");
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("<!doctype html>");
   });
 
   it("robots.txt names the sitemap and keeps crawlers away from personal links", async () => {

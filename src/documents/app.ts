@@ -13,6 +13,7 @@ import { calendarRoutes } from "../routes/calendar.ts";
 import { feedRoutes } from "../routes/feeds.ts";
 import { pageRoutes } from "../routes/pages.ts";
 import { siteFileRoutes } from "../routes/site-files.ts";
+import type { SitemapLimits } from "../web/crawlers.ts";
 import type { DocumentEnv } from "./env.ts";
 
 /**
@@ -33,6 +34,8 @@ export interface DocumentOptions {
   /** The origin the documents link to (absolute URLs in feeds, canonical links). */
   base: string;
   hub?: string;
+  /** The most one sitemap file holds (default: the protocol's limits, SITEMAP_LIMITS). */
+  sitemapLimits?: SitemapLimits;
 }
 
 export function createDocumentApp(content: Content, options: DocumentOptions) {
@@ -44,6 +47,7 @@ export function createDocumentApp(content: Content, options: DocumentOptions) {
     c.set("base", options.base.replace(/\/+$/, ""));
     c.set("renders", renders);
     if (options.hub) c.set("hub", options.hub);
+    if (options.sitemapLimits) c.set("sitemapLimits", options.sitemapLimits);
     await next();
   });
   app.use(siteHeaders);

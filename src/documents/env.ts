@@ -3,6 +3,7 @@
 import type { Content } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import type { RenderCache } from "../http/render-cache.ts";
+import type { SitemapLimits } from "../web/crawlers.ts";
 
 export interface DocumentVariables {
   content: Content;
@@ -11,6 +12,8 @@ export interface DocumentVariables {
   renders: RenderCache;
   /** WebSub hub the feeds advertise, if any. */
   hub?: string;
+  /** The most one sitemap file holds; the protocol's limits unless a test sets smaller ones. */
+  sitemapLimits?: SitemapLimits;
 }
 
 export type DocumentEnv = { Bindings: Bindings; Variables: DocumentVariables };

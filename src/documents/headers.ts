@@ -54,6 +54,11 @@ export function familyRules({ base, hub }: Pick<HeaderOptions, "base" | "hub">):
         "Access-Control-Allow-Origin": "*",
       },
     },
+    // The numbered files of a sitemap index (src/web/crawlers.ts): as many as the archive needs.
+    {
+      path: "/sitemaps/:file",
+      headers: { "Content-Type": "application/xml; charset=utf-8", "Cache-Control": "public, max-age=3600" },
+    },
     { path: "/", headers: page },
     { path: "/briefings/:slug", headers: page },
     { path: "/tags/:tag", headers: page },
