@@ -4,10 +4,12 @@
 // non-repetitive text each). For each: the content build (compile + render every document), the
 // documents it writes (files and bytes), the deployable Worker bundle (gzip of `wrangler deploy
 // --dry-run`) and its start-up CPU (`wrangler check startup`). With 10,000 briefings served by
-// `wrangler dev` (the asset layer serving the built documents): request rates of /feed.xml,
-// /atom.xml, /feed.json, a briefing page and page 50 of /feed.xml against the Worker's constant
-// /healthz, as ratios from interleaved rounds so machine noise hits both sides alike; then a
-// 100,000-row CSV import.
+// `wrangler dev` (the asset layer serving the built pages, the Worker the feeds from the built files):
+// request rates of /feed.xml, /atom.xml, /feed.json, a briefing page and page 50 of /feed.xml against
+// the Worker's constant /healthz, as ratios from interleaved rounds so machine noise hits both sides
+// alike — once with the client (autocannon, in this process) and the server sharing every core, once
+// with the server on cores of its own (taskset), so the client's work reading large bodies does not
+// count against the server; then a 100,000-row CSV import.
 // Part 2 (digest, bench/digest.ts): an edition to 20,000 recipients through the local Queue to the
 // Resend stand-in limited to a set rate: renders, provider calls, throughput against the limit, CPU.
 // The digest runs twice, against a stand-in counting its limit in a sliding one-second window and
@@ -24,7 +26,7 @@
 // their results replace the same parts in bench/results.json and the others are kept from before.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { availableParallelism, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
@@ -180,6 +182,54 @@ async function rate(path: string, acceptGzip = true): Promise<number> {
   return result.requests.average;
 }
 
+function hasTaskset(): boolean {
+  try {
+    execFileSync("taskset", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps this process (every thread of it) on `cpus`. */
+function pinSelf(cpus: string) {
+  execFileSync("taskset", ["-a", "-p", "-c", cpus, String(process.pid)], { stdio: "ignore" });
+}
+
+type Rates = Record<string, { rps: number; ratioToHealthz: number; firstRequestMs?: number }>;
+
+/** Request rates of `paths` and /healthz, in interleaved rounds, as ratios to /healthz. */
+async function requestRates(paths: string[], firstMs: Record<string, number>): Promise<Rates> {
+  await rate("/healthz"); // warm-up
+  const identity = "/feed.xml (no gzip)";
+  const samples: Record<string, number[]> = {
+    "/healthz": [],
+    ...Object.fromEntries(paths.map((f) => [f, []])),
+    [identity]: [],
+  };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const f of paths) {
+      samples["/healthz"]!.push(await rate("/healthz"));
+      samples[f]!.push(await rate(f));
+    }
+    // A client that does not accept gzip: shown for comparison, not a goal.
+    samples["/healthz"]!.push(await rate("/healthz"));
+    samples[identity]!.push(await rate("/feed.xml", false));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const health = mean(samples["/healthz"]!);
+  return Object.fromEntries(
+    Object.entries(samples).map(([path, xs]) => [
+      path,
+      {
+        rps: Math.round(mean(xs)),
+        ratioToHealthz: Number((mean(xs) / health).toFixed(3)),
+        ...(firstMs[path] ? { firstRequestMs: firstMs[path] } : {}),
+      },
+    ]),
+  );
+}
+
 interface ArchiveSize {
   briefings: number;
   build: BuildResult;
@@ -220,7 +270,7 @@ async function benchArchive(results: Record<string, unknown>) {
   const worker: LocalWorker = await startLocalWorker({ assets: assetsDir, port });
   base = worker.url;
   try {
-    // The first request of each (the asset layer reads the file; Atom and JSON Feed: the Worker gzips it).
+    // The first request of each (feeds: the Worker reads the file from the asset layer and gzips it once).
     const firstMs: Record<string, number> = {};
     for (const f of paths) {
       const t = performance.now();
@@ -229,39 +279,27 @@ async function benchArchive(results: Record<string, unknown>) {
       await res.arrayBuffer();
       firstMs[f] = performance.now() - t;
     }
-    await rate("/healthz"); // warm-up
-    const identity = "/feed.xml (no gzip)";
-    const samples: Record<string, number[]> = {
-      "/healthz": [],
-      ...Object.fromEntries(paths.map((f) => [f, []])),
-      [identity]: [],
-    };
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const f of paths) {
-        samples["/healthz"]!.push(await rate("/healthz"));
-        samples[f]!.push(await rate(f));
-      }
-      // A client that does not accept gzip: shown for comparison, not a goal.
-      samples["/healthz"]!.push(await rate("/healthz"));
-      samples[identity]!.push(await rate("/feed.xml", false));
-    }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const health = mean(samples["/healthz"]!);
-    results.requests = Object.fromEntries(
-      Object.entries(samples).map(([path, xs]) => [
-        path,
-        {
-          rps: Math.round(mean(xs)),
-          ratioToHealthz: Number((mean(xs) / health).toFixed(3)),
-          firstRequestMs: firstMs[path],
-        },
-      ]),
-    );
+    results.requests = await requestRates(paths, firstMs);
     results.import = await importSubscribers(100_000);
   } finally {
     await worker.stop();
-    buildContent(undefined, "http://localhost:8787"); // put the real content back in .generated/
   }
+  // The same rates with the server on cores of its own and the client (autocannon, in this process)
+  // on the remaining one. Sharing the cores, the client's own work counts against the server: it
+  // spends about 1.3 ms of CPU reading a 77 KB gzip feed page against 0.2 ms for /healthz's answer.
+  const cores = availableParallelism();
+  if (cores >= 2 && hasTaskset()) {
+    const pinned = await startLocalWorker({ assets: assetsDir, port, cpus: `1-${cores - 1}` });
+    base = pinned.url;
+    pinSelf("0");
+    try {
+      results.requestsSeparateCores = await requestRates(paths, {});
+    } finally {
+      pinSelf(`0-${cores - 1}`);
+      await pinned.stop();
+    }
+  }
+  buildContent(undefined, "http://localhost:8787"); // put the real content back in .generated/
 }
 
 async function main() {
@@ -370,12 +408,21 @@ function archiveRows(results: Record<string, unknown>, rows: string[][]) {
     `${(top.startup.activeMs / one.startup.activeMs).toFixed(2)}×`,
     "≤ 1.2×",
   ]);
-  for (const [path, r] of Object.entries(
-    results.requests as Record<string, { rps: number; ratioToHealthz: number; firstRequestMs?: number }>,
-  )) {
-    const first = r.firstRequestMs ? `, first ${r.firstRequestMs.toFixed(0)} ms` : "";
-    const goal = path === "/healthz" ? "baseline" : path.includes("no gzip") ? "" : "≥ 0.9×";
-    rows.push([`GET ${path} req/s, ${largest} briefings`, `${r.rps} (${r.ratioToHealthz}× healthz${first})`, goal]);
+  const separate = results.requestsSeparateCores as Rates | undefined;
+  const setups: [Rates, string, boolean][] = [
+    [results.requests as Rates, "client and server sharing the cores", !separate],
+    ...(separate ? [[separate, "server on cores of its own", true] as [Rates, string, boolean]] : []),
+  ];
+  for (const [rates, setup, withGoal] of setups) {
+    for (const [path, r] of Object.entries(rates)) {
+      const first = r.firstRequestMs ? `, first ${r.firstRequestMs.toFixed(0)} ms` : "";
+      const goal = path === "/healthz" ? "baseline" : path.includes("no gzip") || !withGoal ? "" : "≥ 0.9×";
+      rows.push([
+        `GET ${path} req/s, ${largest} briefings, ${setup}`,
+        `${r.rps} (${r.ratioToHealthz}× healthz${first})`,
+        goal,
+      ]);
+    }
   }
   const imp = results.import as { rows: number; seconds: number; rowsPerSecond: number; megabytes: number };
   rows.push([

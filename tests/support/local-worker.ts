@@ -39,6 +39,11 @@ export interface LocalWorkerOptions {
   assets?: string;
   /** The port to serve on (default: a free one). */
   port?: number;
+  /**
+   * Run wrangler dev and its workerd on these CPUs only (`taskset -c`, e.g. "1-3"): a load generator
+   * kept on the others then measures the server, not its own share of the cores.
+   */
+  cpus?: string;
 }
 
 /** Builds the static documents for `origin` into a new folder (the build of `npm start`). */
@@ -66,7 +71,9 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
   const assets = options.assets ?? buildAssets(url, options.env);
   const args = ["dev", "--port", String(port), "--persist-to", state, "--assets", assets, "--var", `SITE_URL:${url}`];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
-  const child: ChildProcess = spawn(wrangler, args, { cwd: root, env, stdio: "ignore" });
+  const child: ChildProcess = options.cpus
+    ? spawn("taskset", ["-c", options.cpus, wrangler, ...args], { cwd: root, env, stdio: "ignore" })
+    : spawn(wrangler, args, { cwd: root, env, stdio: "ignore" });
   // Generous: with thousands of documents, wrangler dev reads and hashes every one before it serves.
   const deadline = Date.now() + 300_000;
   for (;;) {
