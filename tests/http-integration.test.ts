@@ -6,30 +6,11 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDocumentApp } from "../src/documents/app.ts";
-import { atomProblems, jsonFeedProblems, rssProblems } from "./support/feed-rules.ts";
+import { FEEDS, feedProblems as problemsOf, rssProblems } from "./support/feed-rules.ts";
 import { compile, manyBriefings, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 
 const SITE = "http://localhost:8787";
 const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${SITE}${path}`, init));
-
-const FEEDS = [
-  ["/feed.xml", "application/rss+xml; charset=utf-8"],
-  ["/atom.xml", "application/atom+xml; charset=utf-8"],
-  ["/feed.json", "application/feed+json; charset=utf-8"],
-  ["/outcomes/feed.xml", "application/rss+xml; charset=utf-8"],
-  ["/outcomes/atom.xml", "application/atom+xml; charset=utf-8"],
-  ["/outcomes/feed.json", "application/feed+json; charset=utf-8"],
-  ["/tags/ukraine/feed.xml", "application/rss+xml; charset=utf-8"],
-  ["/tags/ukraine/atom.xml", "application/atom+xml; charset=utf-8"],
-  ["/tags/ukraine/feed.json", "application/feed+json; charset=utf-8"],
-] as const;
-
-const problemsOf = (path: string, body: string, url: string) =>
-  path.endsWith(".json")
-    ? jsonFeedProblems(body, url)
-    : path.endsWith("atom.xml")
-      ? atomProblems(body, url)
-      : rssProblems(body, url);
 
 describe("feed documents", () => {
   const documents = createDocumentApp(compile(SEED_FILE), { base: SITE });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { atomProblems, jsonFeedProblems, rssProblems } from "./support/feed-rules.ts";
+import { atomProblems, FEEDS, feedProblems as problemsOf } from "./support/feed-rules.ts";
 import { freePort, type LocalWorker, startLocalWorker } from "./support/local-worker.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -35,18 +35,6 @@ function raw(url: string, init: { method?: string; headers?: Record<string, stri
   );
 }
 
-const FEEDS = [
-  ["/feed.xml", "application/rss+xml; charset=utf-8"],
-  ["/atom.xml", "application/atom+xml; charset=utf-8"],
-  ["/feed.json", "application/feed+json; charset=utf-8"],
-  ["/outcomes/feed.xml", "application/rss+xml; charset=utf-8"],
-  ["/outcomes/atom.xml", "application/atom+xml; charset=utf-8"],
-  ["/outcomes/feed.json", "application/feed+json; charset=utf-8"],
-  ["/tags/ukraine/feed.xml", "application/rss+xml; charset=utf-8"],
-  ["/tags/ukraine/atom.xml", "application/atom+xml; charset=utf-8"],
-  ["/tags/ukraine/feed.json", "application/feed+json; charset=utf-8"],
-] as const;
-
 const PAGES = ["/", `/briefings/${SEED_SLUG}`, "/tags/ukraine"];
 
 const CALENDARS = ["/events.ics", "/tags/ukraine/events.ics", "/tags/nato/events.ics"];
@@ -61,13 +49,6 @@ function newestChange(dir: string): string {
   }
   return new Date(newest).toUTCString();
 }
-
-const problemsOf = (path: string, body: string, url: string) =>
-  path.endsWith(".json")
-    ? jsonFeedProblems(body, url)
-    : path.endsWith("atom.xml")
-      ? atomProblems(body, url)
-      : rssProblems(body, url);
 
 describe("documents served by the asset layer (wrangler dev)", () => {
   let worker: LocalWorker;

@@ -185,3 +185,24 @@ export function jsonFeedProblems(body: string, servedUrl: string): string[] {
   }
   return problems;
 }
+
+/** Each feed of the seed content with its media type: every format of all, outcomes and one tag. */
+export const FEEDS = [
+  ["/feed.xml", "application/rss+xml; charset=utf-8"],
+  ["/atom.xml", "application/atom+xml; charset=utf-8"],
+  ["/feed.json", "application/feed+json; charset=utf-8"],
+  ["/outcomes/feed.xml", "application/rss+xml; charset=utf-8"],
+  ["/outcomes/atom.xml", "application/atom+xml; charset=utf-8"],
+  ["/outcomes/feed.json", "application/feed+json; charset=utf-8"],
+  ["/tags/ukraine/feed.xml", "application/rss+xml; charset=utf-8"],
+  ["/tags/ukraine/atom.xml", "application/atom+xml; charset=utf-8"],
+  ["/tags/ukraine/feed.json", "application/feed+json; charset=utf-8"],
+] as const;
+
+/** The problems of the feed at `path` (its format from its file name), served from `url`. */
+export const feedProblems = (path: string, body: string, url: string) =>
+  path.endsWith(".json")
+    ? jsonFeedProblems(body, url)
+    : path.endsWith("atom.xml")
+      ? atomProblems(body, url)
+      : rssProblems(body, url);
