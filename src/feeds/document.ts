@@ -4,6 +4,7 @@ import type { Briefing, Content, Figure } from "../content/schema.ts";
 import { iconUrls } from "../icons/paths.ts";
 import { briefingContentHtml, briefingUrl, outcomeContentHtml, outcomeUrl } from "../render/briefing-html.ts";
 import { newestOf } from "../render/dates.ts";
+import { oncePerOwnerAndKey } from "../render/memo.ts";
 
 export const PAGE_SIZE = 50;
 
@@ -93,20 +94,10 @@ function outcomeData(briefing: Briefing, base: string): OutcomeData[] {
 
 // Entries built once per briefing and base URL: a briefing appears in its feed, its tags' feeds and
 // all three formats, and the build renders every one of them.
-const entries = new WeakMap<Briefing, Map<string, FeedEntry>>();
+const entries = oncePerOwnerAndKey<Briefing, FeedEntry>();
 
 function briefingEntry(b: Briefing, content: Content, base: string): FeedEntry {
-  let byBase = entries.get(b);
-  if (!byBase) {
-    byBase = new Map();
-    entries.set(b, byBase);
-  }
-  let entry = byBase.get(base);
-  if (!entry) {
-    entry = newBriefingEntry(b, content, base);
-    byBase.set(base, entry);
-  }
-  return entry;
+  return entries(b, base, () => newBriefingEntry(b, content, base));
 }
 
 function newBriefingEntry(b: Briefing, content: Content, base: string): FeedEntry {
@@ -158,17 +149,10 @@ interface Selection {
 
 // The briefings a feed shows, worked out once per content and tag: the build renders every page of
 // every feed, and filtering and dating the whole archive for each page made it quadratic.
-const selections = new WeakMap<Content, Map<string, Selection>>();
+const selections = oncePerOwnerAndKey<Content, Selection>();
 
 function selection(content: Content, tag: string | undefined): Selection {
-  let byTag = selections.get(content);
-  if (!byTag) {
-    byTag = new Map();
-    selections.set(content, byTag);
-  }
-  const key = tag ?? "";
-  let found = byTag.get(key);
-  if (!found) {
+  return selections(content, tag ?? "", () => {
     const briefings = tag === undefined ? content.briefings : content.briefings.filter((b) => b.tags.includes(tag));
     const outcomesBefore: number[] = [];
     let outcomes = 0;
@@ -176,15 +160,13 @@ function selection(content: Content, tag: string | undefined): Selection {
       outcomesBefore.push(outcomes);
       outcomes += b.outcomes.length;
     }
-    found = {
+    return {
       briefings,
       updated: newestOf(briefings.map((b) => b.updated ?? b.published)).toISOString(),
       outcomes,
       outcomesBefore,
     };
-    byTag.set(key, found);
-  }
-  return found;
+  });
 }
 
 /** The index of the briefing whose outcomes include the n-th (0-based) of all: the last start ≤ n. */

@@ -7,6 +7,7 @@ import type { DocumentEnv } from "../documents/env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet } from "../http/render-cache.ts";
 import { ICON_FILES, iconFile } from "../icons/files.ts";
+import { oncePerOwnerAndKey } from "../render/memo.ts";
 import { buildSitemap, robotsTxt, SITEMAP_LIMITS, type Sitemap } from "../web/crawlers.ts";
 import { renderError } from "./pages.ts";
 
@@ -33,20 +34,12 @@ const SITEMAP_HEADERS = {
 };
 
 // Built once per content, base URL and limits: each numbered file is a slice of the same list of pages.
-const sitemaps = new WeakMap<Content, Map<string, Sitemap>>();
+const sitemaps = oncePerOwnerAndKey<Content, Sitemap>();
 function sitemapOf(c: Context<DocumentEnv>): Sitemap {
   const content = c.get("content");
   const base = c.get("base");
   const limits = c.get("sitemapLimits") ?? SITEMAP_LIMITS;
-  const key = `${base}|${limits.urls}|${limits.bytes}`;
-  const built = sitemaps.get(content) ?? new Map<string, Sitemap>();
-  sitemaps.set(content, built);
-  let sitemap = built.get(key);
-  if (!sitemap) {
-    sitemap = buildSitemap(content, base, limits);
-    built.set(key, sitemap);
-  }
-  return sitemap;
+  return sitemaps(content, `${base}|${limits.urls}|${limits.bytes}`, () => buildSitemap(content, base, limits));
 }
 
 siteFileRoutes.get("/sitemap.xml", conditionalGet, (c) => c.body(sitemapOf(c).root, 200, SITEMAP_HEADERS));
