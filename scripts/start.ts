@@ -3,8 +3,8 @@
 // same origin the Worker is given: `--var SITE_URL:…` if passed, else http://localhost:<--port>
 // (passed on to the Worker too), else SITE_URL from wrangler.toml.
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { syncDevVars } from "./dev-vars.ts";
 
 const root = join(import.meta.dirname, "..");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -30,7 +30,8 @@ if (!siteUrl && port) {
   args.push("--var", `SITE_URL:${siteUrl}`);
 }
 
-if (!existsSync(join(root, ".dev.vars"))) copyFileSync(join(root, ".dev.vars.example"), join(root, ".dev.vars"));
+const added = syncDevVars(root);
+if (added.length) console.log(`.dev.vars: added ${added.join(", ")} from .dev.vars.example`);
 const run = (cmd: string, cmdArgs: string[], extra: Record<string, string> = {}) =>
   execFileSync(cmd, cmdArgs, { cwd: root, env: { ...env, ...extra }, stdio: "inherit" });
 const persistTo = flag("persist-to")[0];
