@@ -32,6 +32,20 @@ export function signingKey(env: Bindings): string {
   throw new ConfigError("SIGNING_SECRET is not set: run `wrangler secret put SIGNING_SECRET`");
 }
 
+/**
+ * The keys a link may be signed with: SIGNING_SECRET first, then each retired key in
+ * SIGNING_SECRET_PREVIOUS. Unsubscribe and preferences links never expire and mail stays in inboxes for
+ * years, so a rotation keeps the old key here for verifying only (and chunks frozen before the deploy
+ * carry links signed with it).
+ */
+export function verifyingKeys(env: Bindings): string[] {
+  const previous = (env.SIGNING_SECRET_PREVIOUS ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
+  return [signingKey(env), ...previous];
+}
+
 /** The admin bearer token, or null when none is configured (the admin API then answers 401 to all). */
 export function adminToken(env: Bindings): string | null {
   if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;

@@ -12,6 +12,8 @@ export interface Secrets {
   RESEND_WEBHOOK_SECRET?: string;
   /** HMAC key for confirm/unsubscribe/preferences links. */
   SIGNING_SECRET?: string;
+  /** Retired SIGNING_SECRETs, comma-separated: links they signed still verify; nothing new is signed with them. */
+  SIGNING_SECRET_PREVIOUS?: string;
   /** Bearer token for /admin/*. */
   ADMIN_TOKEN?: string;
   /** Sender, e.g. "Briefings <briefings@example.org>"; defaults to data/site.yaml's mailFrom. */

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
 import { CADENCE_REASON, CADENCES, isCadence } from "../cadences.ts";
-import { requireMailDelivery, signingKey } from "../config.ts";
+import { requireMailDelivery, signingKey, verifyingKeys } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
@@ -43,6 +43,7 @@ export function subscriptionDeps(c: Context<AppEnv>): SubscriptionDeps {
     db: c.env.DB,
     mailQueue: c.env.MAIL_QUEUE as Queue<MailMessage>,
     signingKey: signingKey(c.env),
+    verifyingKeys: verifyingKeys(c.env),
     mail: { content, base, from: c.env.MAIL_FROM || content.site.mailFrom },
   };
 }
@@ -234,7 +235,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
   return htmlPage(c, checkInboxPage(ctx(c)));
 });
 
-const LINK_PROBLEM_STATUS = { invalid: 404, unknown: 404, expired: 410, stale: 410 } as const;
+const LINK_PROBLEM_STATUS = { invalid: 404, retired: 404, unknown: 404, expired: 410, stale: 410 } as const;
 
 function linkProblem(c: Context<AppEnv>, problemKind: keyof typeof LINK_PROBLEM_STATUS) {
   return htmlPage(c, linkProblemPage(ctx(c), problemKind), LINK_PROBLEM_STATUS[problemKind]);

@@ -27,6 +27,8 @@ export interface SubscriptionDeps {
   /** Confirmation and welcome mails go out through this queue (src/mail/queue.ts). */
   mailQueue: Queue<MailMessage>;
   signingKey: string;
+  /** Keys a link may carry: signingKey first, then retired ones (SIGNING_SECRET_PREVIOUS). Default: signingKey. */
+  verifyingKeys?: readonly string[];
   mail: MailContext;
   now?: () => Date;
 }
@@ -96,12 +98,16 @@ export async function requestSubscription(deps: SubscriptionDeps, input: Subscri
 
 export type LinkCheck =
   | { ok: true; subscriber: Subscriber; nonce: string }
-  | { ok: false; problem: "invalid" | "expired" | "unknown" };
+  | { ok: false; problem: "invalid" | "retired" | "expired" | "unknown" };
 
 /** Verifies a link's token and finds its subscriber. Never changes anything. */
 export async function checkLink(deps: SubscriptionDeps, token: string, purpose: TokenPurpose): Promise<LinkCheck> {
-  const check = await verifyToken(deps.signingKey, token, purpose, now(deps).getTime() / 1000);
-  if (!check.ok) return { ok: false, problem: check.reason === "expired" ? "expired" : "invalid" };
+  const check = await verifyToken(deps.verifyingKeys ?? deps.signingKey, token, purpose, now(deps).getTime() / 1000);
+  if (!check.ok) {
+    // Well formed but signed with no key we hold: most likely a key retired from SIGNING_SECRET_PREVIOUS.
+    const problem = check.reason === "expired" ? "expired" : check.reason === "forged" ? "retired" : "invalid";
+    return { ok: false, problem };
+  }
   const subscriber = await findById(deps.db, check.claims.subscriberId);
   if (!subscriber) return { ok: false, problem: "unknown" };
   return { ok: true, subscriber, nonce: check.claims.nonce };

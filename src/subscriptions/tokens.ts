@@ -51,9 +51,12 @@ export async function signToken(key: string, claims: TokenClaims): Promise<strin
 
 const SHAPE = /^([cup])\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{8,32})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{43})$/;
 
-/** Checks a token for one purpose; a token of another purpose is "forged" as far as this link goes. */
+/**
+ * Checks a token for one purpose; a token of another purpose is "forged" as far as this link goes. `keys`:
+ * the current signing key and any retired ones still accepted (see verifyingKeys in src/config.ts).
+ */
 export async function verifyToken(
-  key: string,
+  keys: string | readonly string[],
   token: string,
   purpose: TokenPurpose,
   nowSeconds = Date.now() / 1000,
@@ -62,9 +65,15 @@ export async function verifyToken(
   if (!match) return { ok: false, reason: "malformed" };
   const [, code, id36, nonce, exp36, mac] = match as unknown as [string, string, string, string, string, string];
   const body = token.slice(0, token.length - mac.length - 1);
-  const expected = await hmac(key, body);
   const given = Uint8Array.from(atob(mac.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-  if (!sameBytes(expected, given) || code !== CODES[purpose]) return { ok: false, reason: "forged" };
+  let signed = false;
+  for (const key of typeof keys === "string" ? [keys] : keys) {
+    if (sameBytes(await hmac(key, body), given)) {
+      signed = true;
+      break;
+    }
+  }
+  if (!signed || code !== CODES[purpose]) return { ok: false, reason: "forged" };
   const expires = Number.parseInt(exp36, 36);
   if (expires !== 0 && expires < nowSeconds) return { ok: false, reason: "expired" };
   return { ok: true, claims: { purpose, subscriberId: Number.parseInt(id36, 36), nonce, expires } };

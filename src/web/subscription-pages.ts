@@ -41,6 +41,10 @@ export function tooManyTriesPage(ctx: Ctx): Html {
 
 const PROBLEMS = {
   invalid: ["This link is not valid", "It may have been copied incompletely. Please open it again from the mail."],
+  retired: [
+    "This link is no longer valid",
+    "It comes from an older mail, or was changed on the way. To change or stop your subscription, use the links at the foot of the latest digest you received; or subscribe again below to choose afresh.",
+  ],
   unknown: ["This link is not valid", "We don't know this subscription. You can subscribe again on the home page."],
   expired: [
     "This link has expired",
