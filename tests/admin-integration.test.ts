@@ -190,3 +190,22 @@ describe("the outbox", () => {
     expect([...times].sort().reverse()).toEqual(times);
   });
 });
+
+describe("run now", () => {
+  it("runs an instant edition like a daily or weekly one, and names every cadence when given another", async () => {
+    const run = (body: unknown) =>
+      get("/admin/digest/run", {
+        method: "POST",
+        headers: { ...ADMIN, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const instant = await run({ cadence: "instant" });
+    expect(instant.status).toBe(200);
+    expect(await instant.json()).toMatchObject({ edition: expect.stringContaining("instant"), items: 0 });
+    const hourly = await run({ cadence: "hourly" });
+    expect(hourly.status).toBe(400);
+    expect(((await hourly.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: "cadence", reason: 'must be "instant", "daily" or "weekly"' },
+    ]);
+  });
+});

@@ -75,6 +75,7 @@ async function routes(): Promise<Route[]> {
     { method: "POST", path: "/admin/subscribers/import", headers: ADMIN },
     { method: "POST", path: "/admin/digest/run", headers: ADMIN },
     { method: "POST", path: "/admin/digest/test", headers: ADMIN },
+    { method: "POST", path: "/admin/subscribers/erase", headers: ADMIN },
     { method: "DELETE", path: "/admin/subscribers/fuzz-target%40example.org", headers: ADMIN },
     { method: "DELETE", path: "/admin/subscribers/%00%0d%0a", headers: ADMIN },
   ];

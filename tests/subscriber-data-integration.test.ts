@@ -285,7 +285,15 @@ describe("no mail bombing", () => {
   });
 });
 
-describe("DELETE /admin/subscribers/<email>", () => {
+/** The erase request: the address in the body, never in a URL (request logs keep URLs). */
+const erase = (email: string) =>
+  get("/admin/subscribers/erase", {
+    method: "POST",
+    headers: { ...ADMIN, "Content-Type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
+
+describe("POST /admin/subscribers/erase", () => {
   it("erases the person, keeps a hashed suppression entry, and imports skip it", async () => {
     const email = fresh("erase");
     const welcome = await subscribeAndConfirm(email);
@@ -302,11 +310,9 @@ describe("DELETE /admin/subscribers/<email>", () => {
            preferences_url, updated_at) VALUES ('erase-edition', ?1, 0, '[]', 'sent', ?2, 'https://u', 'https://p', ?3)`,
       ).bind(id, email, at),
     ]);
-    const res = await get(`/admin/subscribers/${encodeURIComponent(email.toUpperCase())}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const res = await erase(email.toUpperCase());
     expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ erased: true, status: "unsubscribed" });
     expect(await row(email)).toBeNull();
     const kept = await env.DB.prepare("SELECT * FROM subscribers WHERE id = ?1")
       .bind(id)
@@ -333,18 +339,26 @@ describe("DELETE /admin/subscribers/<email>", () => {
 
     const imported = (await (await importCsv(`email\n${email}\n`)).json()) as { added: number; skipped: unknown[] };
     expect(imported).toMatchObject({ added: 0, skipped: [{ line: 2, reason: expect.stringContaining("erased") }] });
-    expect(
-      (await get(`/admin/subscribers/${encodeURIComponent(email)}`, { method: "DELETE", headers: ADMIN })).status,
-    ).toBe(200);
-    expect((await get("/admin/subscribers/nobody%40example.org", { method: "DELETE", headers: ADMIN })).status).toBe(
-      404,
-    );
+    expect((await erase(email)).status, "erasing twice is no error").toBe(200);
+    expect((await erase("nobody@example.org")).status).toBe(404);
+    const bad = await erase("not an address");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe("email");
+  });
+
+  it("the older DELETE with the address in the URL erases nothing and points to the POST route", async () => {
+    const email = fresh("erase-by-url");
+    await subscribeAndConfirm(email);
+    const res = await get(`/admin/subscribers/${encodeURIComponent(email)}`, { method: "DELETE", headers: ADMIN });
+    expect(res.status).toBe(410);
+    expect(JSON.stringify(await res.json())).toContain("POST /admin/subscribers/erase");
+    expect((await row(email))?.status).toBe("confirmed");
   });
 
   it("a later subscribe of an erased address needs a confirmed double opt-in", async () => {
     const email = fresh("erased-back");
     await subscribeAndConfirm(email);
-    await get(`/admin/subscribers/${encodeURIComponent(email)}`, { method: "DELETE", headers: ADMIN });
+    await erase(email);
     await pastCooldown();
     await postJson("/subscribe", { email });
     const [confirmation] = await mailsTo(email);

@@ -101,15 +101,34 @@ adminRoutes.get("/subscribers.csv", (c) => {
   });
 });
 
-// Erasure on request: the person's data goes; a hashed suppression entry stays (see retention.ts).
-adminRoutes.delete("/subscribers/:email", async (c) => {
-  const address = parseAddress(c.req.param("email"));
-  if (!address.ok) return problem(c, 400, "Invalid address", [{ field: "email", reason: address.reason }]);
-  const result = await eraseSubscriber(c.env.DB, address.normalized, new Date());
-  if (!result.erased) {
-    return problem(c, 404, "No such subscriber", [{ field: "email", reason: "is not on the list" }]);
-  }
-  return c.json({ erased: true, status: result.status });
+// Erasure on request: the person's data goes; a hashed suppression entry stays (see retention.ts). The
+// address travels in the body: request logs and traces keep URLs for days, and an erasure must not
+// leave the address it erased in them.
+adminRoutes.post(
+  "/subscribers/erase",
+  validate("json", z.object({ email: z.string({ error: "must be a string" }) })),
+  async (c) => {
+    const address = parseAddress(c.req.valid("json").email);
+    if (!address.ok) return problem(c, 400, "Invalid address", [{ field: "email", reason: address.reason }]);
+    const result = await eraseSubscriber(c.env.DB, address.normalized, new Date());
+    if (!result.erased) {
+      return problem(c, 404, "No such subscriber", [{ field: "email", reason: "is not on the list" }]);
+    }
+    return c.json({ erased: true, status: result.status });
+  },
+);
+
+// The older route put the address in the URL. It erases nothing now and says where erasure went.
+adminRoutes.delete("/subscribers/:email", (c) => {
+  const res = problem(c, 410, "Moved to POST /admin/subscribers/erase", [
+    {
+      field: "path",
+      reason:
+        'erase with POST /admin/subscribers/erase and JSON {"email": …}: an address in a URL stays in request logs',
+    },
+  ]);
+  res.headers.set("Link", '</admin/subscribers/erase>; rel="alternate"');
+  return res;
 });
 
 adminRoutes.get("/stats", async (c) => c.json(await subscriberStats(c.env.DB)));
@@ -118,7 +137,7 @@ const Rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-
 
 const DigestRunSchema = z
   .object({
-    cadence: z.enum(["daily", "weekly"], { error: 'must be "daily" or "weekly"' }),
+    cadence: z.enum(CADENCES, { error: CADENCE_REASON }),
     from: z.optional(Rfc3339),
     to: z.optional(Rfc3339),
   })
@@ -196,7 +215,7 @@ function previewHeaders(p: EditionPreview): Record<string, string> {
 adminRoutes.get("/digest/preview", async (c) => {
   const site = c.get("content");
   const schema = z.object({
-    cadence: CadenceField,
+    cadence: z.enum(CADENCES, { error: CADENCE_REASON }),
     topics: topicsField(site.tags),
     format: z.optional(z.enum(["html", "text", "json"], { error: 'must be "html", "text" or "json"' })),
   });
