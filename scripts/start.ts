@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { syncDevVars } from "./dev-vars.ts";
+import { migrate } from "./migrate.ts";
 
 const root = join(import.meta.dirname, "..");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -35,7 +36,7 @@ if (added.length) console.log(`.dev.vars: added ${added.join(", ")} from .dev.va
 const run = (cmd: string, cmdArgs: string[], extra: Record<string, string> = {}) =>
   execFileSync(cmd, cmdArgs, { cwd: root, env: { ...env, ...extra }, stdio: "inherit" });
 const persistTo = flag("persist-to")[0];
-run("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])]);
+console.log(migrate(persistTo ? ["--persist-to", persistTo] : []));
 const buildEnv: Record<string, string> = {};
 if (siteUrl) buildEnv.SITE_URL = siteUrl;
 const hub = vars.get("WEBSUB_HUB");
