@@ -5,6 +5,8 @@ import type { Bindings } from "./env.ts";
 /** Fixed key for local development only: tokens signed with it are worthless anywhere else. */
 const DEV_SIGNING_KEY = "briefwire-local-development-signing-key-not-secret";
 export const DEV_ADMIN_TOKEN = "dev-admin-token";
+/** The webhook secret .dev.vars.example holds, so signed test events can be posted locally (README). */
+export const DEV_WEBHOOK_SECRET = "whsec_YnJpZWZ3aXJlLWxvY2FsLXdlYmhvb2tzLW5vdC1zZWNyZXQh";
 
 export class ConfigError extends Error {
   /** What a visitor or API client is told (the message itself names the setting, for the log). */
@@ -50,6 +52,16 @@ export function verifyingKeys(env: Bindings): string[] {
 export function adminToken(env: Bindings): string | null {
   if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
   return isLocal(env) ? DEV_ADMIN_TOKEN : null;
+}
+
+/**
+ * The secret Resend's webhooks are verified with, or null: unset, or the published development secret
+ * outside local mode (anyone could sign events with it).
+ */
+export function webhookSecret(env: Pick<Bindings, "SITE_URL" | "RESEND_WEBHOOK_SECRET">): string | null {
+  const secret = env.RESEND_WEBHOOK_SECRET;
+  if (!secret || (secret === DEV_WEBHOOK_SECRET && !isLocal(env))) return null;
+  return secret;
 }
 
 /** Absolute base URL for links, without a trailing slash: SITE_URL, else data/site.yaml's baseUrl. */

@@ -2,9 +2,10 @@
 // and logs an error: nothing goes into the outbox and nothing is recorded as sent.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app.ts";
-import { ConfigError } from "../src/config.ts";
+import { ConfigError, DEV_WEBHOOK_SECRET } from "../src/config.ts";
 import { siteInfoOf } from "../src/content/briefing-index.ts";
 import type { DigestMessage } from "../src/digest/queue-messages.ts";
 import worker from "../src/index.ts";
@@ -159,5 +160,57 @@ describe("no RESEND_API_KEY outside local mode", () => {
       await env.DB.prepare("SELECT status FROM mail_log WHERE idempotency_key = ?1").bind(message.key).first("status"),
     ).toBe("queued");
     expect(errors).toHaveBeenCalledWith(expect.stringContaining("mail-not-configured"));
+  });
+});
+
+describe("the development webhook secret", () => {
+  /** A bounce for `to`, signed with the secret .dev.vars.example holds. */
+  function signedBounce(to: string) {
+    const id = `msg_dev_${to}`;
+    const at = new Date();
+    const body = JSON.stringify({
+      type: "email.bounced",
+      created_at: at.toISOString(),
+      data: { email_id: `dev-${to}`, to: [to], bounce: { type: "Permanent" } },
+    });
+    return {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "svix-id": id,
+        "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
+        "svix-signature": new Webhook(DEV_WEBHOOK_SECRET).sign(id, at, body),
+      },
+      body,
+    };
+  }
+
+  it("verifies signed test events locally, and suppresses the bounced address", async () => {
+    await pendingSubscriber("dev-bounce@example.org");
+    const local = { ...env, RESEND_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET };
+    const res = await app.request(
+      "http://localhost:8787/webhooks/resend",
+      signedBounce("dev-bounce@example.org"),
+      local,
+    );
+    expect(res.status).toBe(200);
+    const row = await env.DB.prepare("SELECT status FROM subscribers WHERE email = 'dev-bounce@example.org'").first();
+    expect(row).toEqual({ status: "bounced" });
+  });
+
+  it("is refused outside local mode: anyone could sign events with it", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    await pendingSubscriber("deployed-bounce@example.org");
+    const withDevSecret = { ...deployed, RESEND_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET };
+    const res = await app.request(
+      `${DEPLOYED}/webhooks/resend`,
+      signedBounce("deployed-bounce@example.org"),
+      withDevSecret,
+    );
+    expect(res.status).toBe(401);
+    const row = await env.DB.prepare(
+      "SELECT status FROM subscribers WHERE email = 'deployed-bounce@example.org'",
+    ).first();
+    expect(row).toEqual({ status: "pending" });
   });
 });

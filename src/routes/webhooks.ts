@@ -1,6 +1,7 @@
 // POST /webhooks/resend: signed delivery events from Resend.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { webhookSecret } from "../config.ts";
 import { handleEvent, verifyWebhook } from "../digest/webhooks.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
@@ -12,9 +13,12 @@ webhookRoutes.post(
   "/webhooks/resend",
   bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, "Request body too large") }),
   async (c) => {
-    const secret = c.env.RESEND_WEBHOOK_SECRET;
+    const secret = webhookSecret(c.env);
     if (!secret) {
-      console.error(JSON.stringify({ event: "webhook-rejected", reason: "RESEND_WEBHOOK_SECRET is not set" }));
+      const reason = c.env.RESEND_WEBHOOK_SECRET
+        ? "RESEND_WEBHOOK_SECRET is the development secret, refused outside local mode"
+        : "RESEND_WEBHOOK_SECRET is not set";
+      console.error(JSON.stringify({ event: "webhook-rejected", reason }));
       return problem(c, 401, "Webhook signing secret not configured");
     }
     // Verify the raw bytes as sent: re-serialised JSON would not match the signature.
