@@ -74,9 +74,10 @@ export async function eraseSubscriber(db: D1Database, normalized: string, now: D
     db.prepare("DELETE FROM subscriber_events WHERE subscriber_id = ?1").bind(subscriber.id),
     db.prepare("DELETE FROM resubscriptions WHERE subscriber_id = ?1").bind(subscriber.id),
     // The send ledger froze their address and links at each chunk's first attempt. Settled rows lose
-    // them (a row still waiting for its first attempt has none, and is skipped then: the row is no
+    // them now (a row still waiting for its first attempt has none, and is skipped then: the row is no
     // longer confirmed). A row in a chunk whose first attempt is still being retried keeps them until it
-    // settles (the retry must send the same bytes, or the provider refuses the whole batch).
+    // settles (the retry must send the same bytes, or the provider refuses the whole batch); then the
+    // trigger of migrations/0015 clears them, and the outbox's copy.
     db
       .prepare(
         `UPDATE deliveries SET address = NULL, unsubscribe_url = NULL, preferences_url = NULL
