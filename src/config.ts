@@ -5,7 +5,7 @@ import type { Bindings } from "./env.ts";
 /** Fixed key for local development only: tokens signed with it are worthless anywhere else. */
 const DEV_SIGNING_KEY = "briefwire-local-development-signing-key-not-secret";
 export const DEV_ADMIN_TOKEN = "dev-admin-token";
-/** The webhook secret .dev.vars.example holds, so signed test events can be posted locally (README). */
+/** The webhook secret .dev.vars.example holds, so signed test events can be posted locally (docs/operating.md). */
 export const DEV_WEBHOOK_SECRET = "whsec_YnJpZWZ3aXJlLWxvY2FsLXdlYmhvb2tzLW5vdC1zZWNyZXQh";
 
 export class ConfigError extends Error {

@@ -12,7 +12,7 @@ import { type LocalWorker, startLocalWorker } from "./support/local-worker.ts";
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const ADMIN = { Authorization: "Bearer dev-admin-token" };
 
-// The recommended preset, minus house style that is a choice, not a fault (also listed in the README):
+// The recommended preset, minus house style that is a choice, not a fault (also listed in docs/development.md):
 // - doctype-style: the pages write `<!doctype html>` in lower case (HTML's syntax is case-insensitive).
 // - long-title: a briefing's <title> is its whole title as written; screen readers announce it and tabs
 //   show it, and search engines shorten titles themselves. The rule is an SEO length heuristic.

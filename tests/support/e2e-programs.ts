@@ -3,7 +3,7 @@
 // line that installs it, rather than skipping checks silently.
 import { spawnSync } from "node:child_process";
 
-/** Debian packages the end-to-end tests drive; the README and .ci/run install the same list. */
+/** Debian packages the end-to-end tests drive; docs/development.md and .ci/run list the same packages. */
 export const E2E_PACKAGES = ["chromium", "python3-feedparser", "python3-icalendar", "curl", "wget"] as const;
 export const E2E_INSTALL = `apt-get install ${E2E_PACKAGES.join(" ")}`;
 
