@@ -1,10 +1,13 @@
 -- What the publisher's console reads at a million subscribers without counting the list per view:
 -- counts kept by triggers on `subscribers` (by status and cadence; confirmed readers per topic), a
 -- daily record of joins, leaves and the confirmed total, and the indexes its search and edition list
--- page through. Read by src/subscriptions/counts.ts, growth.ts, search.ts and editions-list.ts.
+-- page through, and what the provider reported per edition. Read by src/subscriptions/counts.ts,
+-- growth.ts, search.ts and src/digest/edition-list.ts.
 --
--- The triggers live on `subscribers`: a later migration that rebuilds that table (as 0008 did) drops
--- them with it and must create them again (and reseed the counts). The new tables reference nothing,
+-- The triggers live on `subscribers` and `deliveries`: a later migration that rebuilds either table (as
+-- 0006 and 0008 did) drops them with it and must create them again (and reseed what they keep). D1's
+-- meta.changes counts the rows a trigger writes too: code that needs the rows a statement changed
+-- reads them with RETURNING. The new tables reference nothing,
 -- so 0008's guard on the tables referencing subscribers and editions is unaffected.
 
 -- Subscribers by status and cadence: every row of `subscribers` is counted in exactly one row here.
@@ -125,3 +128,47 @@ CREATE INDEX subscribers_by_status_id ON subscribers (status, id);
 
 -- The editions list, newest first, by keyset on (created_at, id).
 CREATE INDEX editions_newest ON editions (created_at, id);
+
+-- The editions list's figures for an edition still in its ledger (src/digest/edition-list.ts): what
+-- went out comes from its chunk rows (one per 100 recipients, written by the send path anyway); what
+-- the provider reported later is kept here per edition by a trigger on the webhook's ledger write —
+-- one more row written per delivery event, nothing more on the send path (the trigger's condition is
+-- false for every status change the send path makes). Compaction folds the same figures into
+-- edition_totals; a compacted edition's row here is no longer read.
+-- reconciled_*: deliveries recorded failed or unconfirmed that a webhook showed did go out.
+CREATE TABLE edition_reports (
+  edition_id TEXT PRIMARY KEY,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  bounced INTEGER NOT NULL DEFAULT 0,
+  complained INTEGER NOT NULL DEFAULT 0,
+  reconciled_failed INTEGER NOT NULL DEFAULT 0,
+  reconciled_unconfirmed INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- A reconciled row's chunk keeps the status it was given up with: that says where the row came from.
+INSERT INTO edition_reports (edition_id, delivered, bounced, complained, reconciled_failed, reconciled_unconfirmed)
+  SELECT d.edition_id, COUNT(d.delivered_at), COUNT(d.bounced_at), COUNT(d.complained_at),
+    COALESCE(SUM(d.reconciled_at IS NOT NULL AND c.status = 'failed'), 0),
+    COALESCE(SUM(d.reconciled_at IS NOT NULL AND c.status = 'unconfirmed'), 0)
+  FROM deliveries AS d LEFT JOIN edition_chunks AS c ON c.edition_id = d.edition_id AND c.chunk = d.chunk
+  GROUP BY d.edition_id;
+
+CREATE TRIGGER deliveries_reported AFTER UPDATE OF delivered_at, bounced_at, complained_at, status ON deliveries
+  WHEN (old.delivered_at IS NULL AND new.delivered_at IS NOT NULL)
+    OR (old.bounced_at IS NULL AND new.bounced_at IS NOT NULL)
+    OR (old.complained_at IS NULL AND new.complained_at IS NOT NULL)
+    OR (old.status IN ('failed', 'unconfirmed') AND new.status = 'sent')
+BEGIN
+  INSERT INTO edition_reports (edition_id, delivered, bounced, complained, reconciled_failed, reconciled_unconfirmed)
+    VALUES (new.edition_id,
+      old.delivered_at IS NULL AND new.delivered_at IS NOT NULL,
+      old.bounced_at IS NULL AND new.bounced_at IS NOT NULL,
+      old.complained_at IS NULL AND new.complained_at IS NOT NULL,
+      old.status = 'failed' AND new.status = 'sent',
+      old.status = 'unconfirmed' AND new.status = 'sent')
+    ON CONFLICT (edition_id) DO UPDATE SET
+      delivered = delivered + excluded.delivered, bounced = bounced + excluded.bounced,
+      complained = complained + excluded.complained,
+      reconciled_failed = reconciled_failed + excluded.reconciled_failed,
+      reconciled_unconfirmed = reconciled_unconfirmed + excluded.reconciled_unconfirmed;
+END;
