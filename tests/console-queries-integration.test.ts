@@ -126,6 +126,12 @@ describe("searchSubscribers", () => {
     expect(pages[0]!.next).not.toBeNull();
   });
 
+  it("ends the list, rather than starting over, when the cursor's reader was deleted since", async () => {
+    for (const query of ["ann", "@exa"]) {
+      expect(await searchSubscribers(db(), { query, after: 999_999 })).toMatchObject({ rows: [], next: null });
+    }
+  });
+
   it("shows an erased reader without an address", async () => {
     const pages = await allPages({ status: "unsubscribed", limit: 100 });
     const erased = pages.flatMap((p) => p.rows).find((r) => r.id === 3);

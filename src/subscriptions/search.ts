@@ -86,6 +86,11 @@ const TOP = "\u{10FFFF}";
 
 const DOMAIN = "substr(email_normalized, instr(email_normalized, '@') + 1)";
 
+// Where a page starts without a cursor (the range's start), and where it starts when the cursor's row
+// is gone (a pending sign-up expired since the last page): past the range's end, so the list ends
+// there rather than starting over.
+const START = "CASE WHEN ?3 IS NULL THEN '' ELSE ?2 END";
+
 interface Plan {
   order: SearchPage["order"];
   /** Conditions that select the index range from the cursor on (uses ?1 lo, ?2 hi, ?3 after). */
@@ -107,7 +112,7 @@ function plan(input: SearchInput): { plan: Plan; lo: string | null; hi: string |
         order: "domain",
         range: `${DOMAIN} >= ?1 AND ${DOMAIN} < ?2
           AND (${DOMAIN}, email_normalized) > (
-            COALESCE((SELECT ${DOMAIN} FROM subscribers WHERE id = ?3), ''),
+            COALESCE((SELECT ${DOMAIN} FROM subscribers WHERE id = ?3), ${START}),
             COALESCE((SELECT email_normalized FROM subscribers WHERE id = ?3), ''))`,
         orderBy: `${DOMAIN}, email_normalized`,
         upTo: `(${DOMAIN}, email_normalized) <= (COALESCE((SELECT k1 FROM w), ?2), COALESCE((SELECT k2 FROM w), ''))`,
@@ -122,7 +127,7 @@ function plan(input: SearchInput): { plan: Plan; lo: string | null; hi: string |
       plan: {
         order: "address",
         range: `email_normalized >= ?1 AND email_normalized < ?2
-          AND email_normalized > COALESCE((SELECT email_normalized FROM subscribers WHERE id = ?3), '')`,
+          AND email_normalized > COALESCE((SELECT email_normalized FROM subscribers WHERE id = ?3), ${START})`,
         orderBy: "email_normalized",
         upTo: "email_normalized <= COALESCE((SELECT k1 FROM w), ?2)",
         keyColumns: "email_normalized AS k1, NULL AS k2",
