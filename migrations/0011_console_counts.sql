@@ -7,8 +7,8 @@
 -- The triggers live on `subscribers` and `deliveries`: a later migration that rebuilds either table (as
 -- 0006 and 0008 did) drops them with it and must create them again (and reseed what they keep). D1's
 -- meta.changes counts the rows a trigger writes too: code that needs the rows a statement changed
--- reads them with RETURNING. The new tables reference nothing,
--- so 0008's guard on the tables referencing subscribers and editions is unaffected.
+-- reads them with RETURNING. The new tables reference nothing, so 0008's guard on the tables
+-- referencing subscribers and editions is unaffected.
 
 -- Subscribers by status and cadence: every row of `subscribers` is counted in exactly one row here.
 CREATE TABLE subscriber_counts (
@@ -65,9 +65,10 @@ INSERT INTO subscriber_days (day, confirmed, reconstructed)
   ON CONFLICT (day) DO UPDATE SET reconstructed = 0;
 
 -- The triggers. Each keeps all three tables in one body, so the day's total is read after the counts
--- moved. Rows written per change (D1 bills each): a status change 2 count rows + 1 day row + one per
--- topic when it enters or leaves confirmed; a cadence change of a confirmed reader 2; a topics change
--- of a confirmed reader one per topic dropped or added (both lists are rewritten: old ones -1, new +1).
+-- moved. Rows they write per change (D1 bills each; bench/console.ts measures them): a sign-up 1; a
+-- confirmation or a leave 2 count rows + 1 day row + 1 per topic (the reader's k topics, or the
+-- "every topic" row); a cadence change 2; a confirmed reader's topics change k old + m new.
+-- Other changes (addresses, consent, timestamps) write nothing more.
 CREATE TRIGGER subscriber_counts_insert AFTER INSERT ON subscribers
 BEGIN
   INSERT INTO subscriber_counts (status, cadence, n) VALUES (new.status, new.cadence, 1)
@@ -97,8 +98,10 @@ END;
 CREATE TRIGGER subscriber_counts_update AFTER UPDATE OF status, cadence, topics ON subscribers
   WHEN old.status IS NOT new.status OR old.cadence IS NOT new.cadence OR old.topics IS NOT new.topics
 BEGIN
-  UPDATE subscriber_counts SET n = n - 1 WHERE status = old.status AND cadence = old.cadence;
-  INSERT INTO subscriber_counts (status, cadence, n) VALUES (new.status, new.cadence, 1)
+  UPDATE subscriber_counts SET n = n - 1 WHERE status = old.status AND cadence = old.cadence
+    AND (old.status IS NOT new.status OR old.cadence IS NOT new.cadence);
+  INSERT INTO subscriber_counts (status, cadence, n)
+    SELECT new.status, new.cadence, 1 WHERE old.status IS NOT new.status OR old.cadence IS NOT new.cadence
     ON CONFLICT (status, cadence) DO UPDATE SET n = n + 1;
   UPDATE subscriber_topic_counts SET confirmed = confirmed - 1
     WHERE old.status = 'confirmed' AND (new.status <> 'confirmed' OR old.topics <> new.topics) AND topic IN
