@@ -21,8 +21,11 @@
 // mid-edition and comes back: throughput after recovery against the limit, 429s, mails lost and duplicated.
 // Part 4 (ledger, bench/ledger.ts): the D1 schema in SQLite with 10,000 and 100,000 subscribers and
 // a simulated month of daily editions, compacted as the cron does: size after a week and a month.
+// Part 5 (console, bench/console.ts): the console's queries in a local D1 with 1,000,000 subscribers
+// (BENCH_CONSOLE_READERS) and 1,000 editions: milliseconds per query, and D1's rows written per
+// subscriber change with the counting triggers and without.
 //
-// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger) runs only those parts;
+// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console) runs only those parts;
 // their results replace the same parts in bench/results.json and the others are kept from before.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -31,6 +34,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { freePort, type LocalWorker, startLocalWorker } from "../tests/support/local-worker.ts";
+import { benchConsole, type ConsoleBench } from "./console.ts";
 import { benchDigest, type DigestBench } from "./digest.ts";
 import { benchDigestOutage, type OutageBench } from "./digest-outage.ts";
 import { benchDigestRecovery, type RecoveryBench } from "./digest-recovery.ts";
@@ -43,7 +47,7 @@ const SIZES = [1000, Number(process.env.BENCH_BRIEFINGS ?? 10_000)];
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const PARTS = ["archive", "digest", "outage", "recovery", "ledger"] as const;
+const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
 for (const p of only ?? []) {
   if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown part ${p} (${PARTS.join(", ")})`);
@@ -336,6 +340,9 @@ async function main() {
     console.log("ledger: a simulated month of daily editions, 10,000 and 100,000 subscribers…");
     results.ledger = [await benchLedger(10_000), await benchLedger(100_000)];
   }
+  if (runs("console")) {
+    results.console = await benchConsole(Number(process.env.BENCH_CONSOLE_READERS ?? 1_000_000));
+  }
   results.machine = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -382,8 +389,28 @@ function printTable(results: Record<string, unknown>) {
       ]);
     }
   }
+  if (runs("console")) consoleRows(results.console as ConsoleBench, rows);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+}
+
+function consoleRows(c: ConsoleBench, rows: string[][]) {
+  const at = `${c.subscribers.toLocaleString("en")} subscribers, ${c.editions} editions`;
+  rows.push([`console, ${at}: seed; kept counts = COUNT(*)`, `${c.seedSeconds} s; ${c.keptCountsMatch}`, "true"]);
+  for (const t of c.timings) {
+    rows.push([
+      `console, ${at}: ${t.query}`,
+      `median ${t.medianMs} ms, p95 ${t.p95Ms} ms, max ${t.maxMs} ms (${t.rows} rows)`,
+      t.comparison ? "" : "≤ 200 ms",
+    ]);
+  }
+  for (const w of c.rowsWritten) {
+    rows.push([
+      `D1 rows written per subscriber change: ${w.change}`,
+      `${w.withTriggers} (without triggers ${w.withoutTriggers})`,
+      "",
+    ]);
+  }
 }
 
 function archiveRows(results: Record<string, unknown>, rows: string[][]) {

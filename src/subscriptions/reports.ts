@@ -1,4 +1,5 @@
 // What the publisher reads about the list: counts, and the export in pages.
+import { keptCounts } from "./counts.ts";
 
 export interface Stats {
   total: number;
@@ -6,23 +7,33 @@ export interface Stats {
   /** Confirmed subscribers by cadence: who gets which digest. */
   confirmedByCadence: Record<string, number>;
   byStatusAndCadence: { status: string; cadence: string; count: number }[];
+  /** Addresses the provider reported: hard bounces and spam complaints, never mailed again. */
+  suppressed: { bounced: number; complained: number };
+  /** Confirmed readers per topic they chose; `everyTopic`: those who chose none and get all. */
+  confirmedByTopic: Record<string, number>;
+  confirmedEveryTopic: number;
 }
 
+/** From the kept counts (src/subscriptions/counts.ts): the same answer at ten readers or a million. */
 export async function subscriberStats(db: D1Database): Promise<Stats> {
-  const { results } = await db
-    .prepare(
-      "SELECT status, cadence, COUNT(*) AS count FROM subscribers GROUP BY status, cadence ORDER BY status, cadence",
-    )
-    .all<{ status: string; cadence: string; count: number }>();
+  const kept = await keptCounts(db);
   const byStatus: Record<string, number> = { pending: 0, confirmed: 0, unsubscribed: 0, bounced: 0, complained: 0 };
   const confirmedByCadence: Record<string, number> = { instant: 0, daily: 0, weekly: 0 };
   let total = 0;
-  for (const r of results) {
+  for (const r of kept.byStatusAndCadence) {
     total += r.count;
     byStatus[r.status] = (byStatus[r.status] ?? 0) + r.count;
     if (r.status === "confirmed") confirmedByCadence[r.cadence] = r.count;
   }
-  return { total, byStatus, confirmedByCadence, byStatusAndCadence: results };
+  return {
+    total,
+    byStatus,
+    confirmedByCadence,
+    byStatusAndCadence: kept.byStatusAndCadence,
+    suppressed: { bounced: byStatus.bounced ?? 0, complained: byStatus.complained ?? 0 },
+    confirmedByTopic: kept.confirmedByTopic,
+    confirmedEveryTopic: kept.confirmedEveryTopic,
+  };
 }
 
 export interface ExportRow {

@@ -36,7 +36,8 @@ export async function expireStale(db: D1Database, now: Date): Promise<CleanupRes
     db
       .prepare(`DELETE FROM subscriber_events WHERE subscriber_id IN (SELECT id FROM subscribers WHERE ${stale})`)
       .bind(cutoff),
-    db.prepare(`DELETE FROM subscribers WHERE ${stale}`).bind(cutoff),
+    // RETURNING counts the rows deleted; meta.changes would add what the counting triggers write.
+    db.prepare(`DELETE FROM subscribers WHERE ${stale} RETURNING id`).bind(cutoff),
     db
       .prepare(
         `INSERT INTO subscriber_events (subscriber_id, event, at, detail)
@@ -48,7 +49,7 @@ export async function expireStale(db: D1Database, now: Date): Promise<CleanupRes
     db.prepare("DELETE FROM confirmation_sends WHERE sent_at < ?1").bind(day),
   ]);
   const result = {
-    expiredPending: results[2]?.meta.changes ?? 0,
+    expiredPending: results[2]?.results.length ?? 0,
     expiredResubscriptions: results[4]?.meta.changes ?? 0,
   };
   if (result.expiredPending || result.expiredResubscriptions) {

@@ -252,14 +252,16 @@ export async function confirmSubscriber(
   meta: RequestMeta,
   now: string,
 ): Promise<ConfirmResult> {
+  // Changed rows are read from RETURNING: meta.changes also counts the rows the triggers that keep the
+  // list's counts write (migrations/0011_console_counts.sql).
   const updated = await db
     .prepare(
       `UPDATE subscribers SET status = 'confirmed', confirmed_at = ?3, confirmed_ip = ?4, updated_at = ?3
-       WHERE id = ?1 AND confirm_nonce = ?2 AND status = 'pending'`,
+       WHERE id = ?1 AND confirm_nonce = ?2 AND status = 'pending' RETURNING id`,
     )
     .bind(id, nonce, now, meta.ip)
-    .run();
-  if (updated.meta.changes === 1) {
+    .all();
+  if (updated.results.length === 1) {
     await event(db, id, "confirmed", now, meta).run();
     return "confirmed";
   }
@@ -283,12 +285,13 @@ export async function confirmSubscriber(
            consent_text_version = ${from("consent_text_version")},
            confirm_nonce = ?2, confirmed_at = ?3, confirmed_ip = ?4, updated_at = ?3,
            unsubscribed_at = NULL, suppressed_at = NULL, suppressed_reason = NULL, erased_at = NULL
-         WHERE id = ?1 AND status IN ('unsubscribed', 'bounced', 'complained') AND ${waiting}`,
+         WHERE id = ?1 AND status IN ('unsubscribed', 'bounced', 'complained') AND ${waiting}
+         RETURNING id`,
       )
       .bind(id, nonce, now, meta.ip),
     db.prepare("DELETE FROM resubscriptions WHERE subscriber_id = ?1 AND nonce = ?2").bind(id, nonce),
   ]);
-  if (applied?.meta.changes === 1) return "confirmed";
+  if (applied?.results.length === 1) return "confirmed";
   const current = await findById(db, id);
   return current?.status === "confirmed" && current.confirm_nonce === nonce ? "already-confirmed" : "stale";
 }
@@ -305,11 +308,12 @@ export async function unsubscribeSubscriber(
     .prepare(
       `UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ?2, updated_at = ?2,
          suppressed_at = ?2, suppressed_reason = ?3
-       WHERE id = ?1 AND status IN ('pending', 'confirmed')`,
+       WHERE id = ?1 AND status IN ('pending', 'confirmed') RETURNING id`,
     )
     .bind(id, now, `unsubscribed (${via})`)
-    .run();
-  if (updated.meta.changes === 1) await event(db, id, "unsubscribed", now, meta, { via }).run();
+    .all();
+  // RETURNING, not meta.changes: that counts the rows the counting triggers write too.
+  if (updated.results.length === 1) await event(db, id, "unsubscribed", now, meta, { via }).run();
   return (await findById(db, id)) !== null;
 }
 

@@ -1,0 +1,178 @@
+// Every edition, newest first, a page at a time, with its figures — for the console's editions list
+// and overview. Paged by keyset on editions_newest (created_at, id; migrations/0011): page 50 costs
+// what page 1 does. The cursor is an edition id.
+//
+// Where the figures come from, so a page never reads an edition's per-recipient ledger rows:
+// - compacted (a week after it finished, compaction.ts): its edition_totals row.
+// - still in its ledger: what went out from its chunk rows (one per 100 recipients: sent and skipped
+//   of each sent chunk, all recipients of a failed, unconfirmed or pending chunk), and what the
+//   provider reported later from edition_reports, kept by a trigger on the webhook's ledger write
+//   (migrations/0011). Readers skipped at the first attempt of a chunk that then failed count as failed
+//   here (editionProgress, which reads every ledger row, tells them apart).
+import type { EditionStatus } from "./ledger.ts";
+
+export interface EditionFigures {
+  recipients: number;
+  sent: number;
+  failed: number;
+  unconfirmed: number;
+  skipped: number;
+  pending: number;
+  delivered: number;
+  bounced: number;
+  complained: number;
+}
+
+export interface EditionSummary extends EditionFigures {
+  id: string;
+  cadence: string;
+  status: EditionStatus;
+  items: string[];
+  created_at: string;
+  completed_at: string | null;
+  /** "totals": from the compacted totals; "chunks": from its chunk rows and kept delivery reports. */
+  figures: "totals" | "chunks";
+}
+
+export interface EditionPage {
+  editions: EditionSummary[];
+  /** Pass as `before` for the next (older) page; null after the oldest edition. */
+  next: string | null;
+}
+
+interface ChunkFigures {
+  edition_id: string;
+  status: string;
+  recipients: number;
+  sent: number;
+  skipped: number;
+}
+
+interface ReportRow {
+  edition_id: string;
+  delivered: number;
+  bounced: number;
+  complained: number;
+  reconciled_failed: number;
+  reconciled_unconfirmed: number;
+}
+
+interface Row {
+  id: string;
+  cadence: string;
+  status: EditionStatus;
+  items: string;
+  recipients: number;
+  delivered_extra: number;
+  created_at: string;
+  completed_at: string | null;
+  t_sent: number | null;
+  t_failed: number;
+  t_unconfirmed: number;
+  t_skipped: number;
+  t_pending: number;
+  t_delivered: number;
+  t_bounced: number;
+  t_complained: number;
+}
+
+export async function listEditions(
+  db: D1Database,
+  { before, limit = 20 }: { before?: string; limit?: number } = {},
+): Promise<EditionPage> {
+  const size = Math.min(Math.max(1, Math.trunc(limit)), 100);
+  const { results } = await db
+    .prepare(
+      `SELECT e.id, e.cadence, e.status, e.items, e.recipients, e.delivered AS delivered_extra, e.created_at,
+         e.completed_at, t.sent AS t_sent, t.failed AS t_failed, t.unconfirmed AS t_unconfirmed,
+         t.skipped AS t_skipped, t.pending AS t_pending, t.delivered AS t_delivered, t.bounced AS t_bounced,
+         t.complained AS t_complained
+       FROM editions AS e LEFT JOIN edition_totals AS t ON t.edition_id = e.id
+       ${before === undefined ? "" : "WHERE (e.created_at, e.id) < (SELECT created_at, id FROM editions WHERE id = ?2)"}
+       ORDER BY e.created_at DESC, e.id DESC LIMIT ?1`,
+    )
+    .bind(size + 1, ...(before === undefined ? [] : [before]))
+    .all<Row>();
+  const page = results.slice(0, size);
+  const live = page.filter((r) => r.t_sent === null).map((r) => r.id);
+  const counted = new Map<string, Record<string, number>>();
+  if (live.length) {
+    const ids = JSON.stringify(live);
+    const [chunks, reports] = await db.batch([
+      // Per edition one range of the chunks' primary key (edition_id, chunk).
+      db
+        .prepare(
+          `SELECT c.edition_id, c.status, SUM(c.recipients) AS recipients, SUM(c.sent) AS sent, SUM(c.skipped) AS skipped
+           FROM json_each(?1) AS l CROSS JOIN edition_chunks AS c ON c.edition_id = l.value
+           GROUP BY c.edition_id, c.status`,
+        )
+        .bind(ids),
+      db
+        .prepare(
+          `SELECT edition_id, delivered, bounced, complained, reconciled_failed, reconciled_unconfirmed
+           FROM edition_reports WHERE edition_id IN (SELECT value FROM json_each(?1))`,
+        )
+        .bind(ids),
+    ]);
+    for (const r of (chunks?.results ?? []) as ChunkFigures[]) {
+      const c = counted.get(r.edition_id) ?? {};
+      if (r.status === "sent") {
+        c.sent = (c.sent ?? 0) + r.sent;
+        c.skipped = (c.skipped ?? 0) + r.skipped;
+      } else {
+        c[r.status] = (c[r.status] ?? 0) + r.recipients;
+      }
+      counted.set(r.edition_id, c);
+    }
+    for (const r of (reports?.results ?? []) as ReportRow[]) {
+      const c = counted.get(r.edition_id) ?? {};
+      c.sent = (c.sent ?? 0) + r.reconciled_failed + r.reconciled_unconfirmed;
+      c.failed = (c.failed ?? 0) - r.reconciled_failed;
+      c.unconfirmed = (c.unconfirmed ?? 0) - r.reconciled_unconfirmed;
+      c.delivered = r.delivered;
+      c.bounced = r.bounced;
+      c.complained = r.complained;
+      counted.set(r.edition_id, c);
+    }
+  }
+  const editions = page.map((r): EditionSummary => {
+    const base = {
+      id: r.id,
+      cadence: r.cadence,
+      status: r.status,
+      items: JSON.parse(r.items) as string[],
+      created_at: r.created_at,
+      completed_at: r.completed_at,
+      recipients: r.recipients,
+    };
+    if (r.t_sent !== null) {
+      return {
+        ...base,
+        figures: "totals",
+        sent: r.t_sent,
+        failed: r.t_failed,
+        unconfirmed: r.t_unconfirmed,
+        skipped: r.t_skipped,
+        pending: r.t_pending,
+        delivered: r.t_delivered + r.delivered_extra,
+        bounced: r.t_bounced,
+        complained: r.t_complained,
+      };
+    }
+    const c = counted.get(r.id) ?? {};
+    return {
+      ...base,
+      figures: "chunks",
+      sent: c.sent ?? 0,
+      failed: c.failed ?? 0,
+      unconfirmed: c.unconfirmed ?? 0,
+      skipped: c.skipped ?? 0,
+      pending: c.pending ?? 0,
+      // editions.delivered: delivery events that matched no ledger row (as editionProgress adds it).
+      delivered: (c.delivered ?? 0) + r.delivered_extra,
+      bounced: c.bounced ?? 0,
+      complained: c.complained ?? 0,
+    };
+  });
+  return { editions, next: results.length > size ? (page.at(-1)?.id ?? null) : null };
+}
