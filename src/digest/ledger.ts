@@ -372,15 +372,25 @@ export async function variantsOf(db: D1Database, editionId: string, variants: st
   return new Map(results.map((r) => [r.variant, r]));
 }
 
-/** Records a successful batch call: provider ids per recipient, the chunk sent. One transaction. */
+/** A recipient the provider refused inside a batch it otherwise sent, with the provider's reason. */
+export interface RefusedRecipient {
+  subscriberId: number;
+  reason: string;
+}
+
+/**
+ * Records a batch call the provider accepted: provider ids per recipient and the chunk sent, and any
+ * recipient it refused (permissive validation) failed with its reason. One transaction.
+ */
 export async function recordSent(
   db: D1Database,
   editionId: string,
   chunk: number,
   sent: { subscriberId: number; providerId: string | undefined }[],
   now: string,
+  refused: RefusedRecipient[] = [],
 ): Promise<void> {
-  // One statement for the whole chunk: {"<subscriber id>": provider id, …} as JSON.
+  // One statement per outcome for the whole chunk: {"<subscriber id>": provider id or reason, …} as JSON.
   const ids = JSON.stringify(Object.fromEntries(sent.map((s) => [s.subscriberId, s.providerId ?? null])));
   const statements = [
     db
@@ -390,14 +400,32 @@ export async function recordSent(
       )
       .bind(editionId, ids, now, chunk),
   ];
+  if (refused.length > 0) {
+    const reasons = JSON.stringify(Object.fromEntries(refused.map((r) => [r.subscriberId, r.reason.slice(0, 500)])));
+    statements.push(
+      db
+        .prepare(
+          `UPDATE deliveries SET status = 'failed', updated_at = ?3, error = json_extract(?2, ${ENTRY})
+           WHERE edition_id = ?1 AND chunk = ?4 AND status IN ('queued', 'sending') AND json_type(?2, ${ENTRY}) IS NOT NULL`,
+        )
+        .bind(editionId, reasons, now, chunk),
+    );
+  }
+  // The chunk's error, for the admin view: how many the provider refused, and the first reason.
+  const error = refused.length
+    ? `${refused.length} of ${sent.length + refused.length} refused by the provider: ${refused[0]?.reason}`.slice(
+        0,
+        500,
+      )
+    : null;
   statements.push(
     db
       .prepare(
-        `UPDATE edition_chunks SET status = 'sent', sent = ?3, last_error = NULL, updated_at = ?4,
+        `UPDATE edition_chunks SET status = 'sent', sent = ?3, last_error = ?5, updated_at = ?4,
            skipped = (SELECT COUNT(*) FROM deliveries WHERE edition_id = ?1 AND chunk = ?2 AND status = 'skipped')
          WHERE edition_id = ?1 AND chunk = ?2`,
       )
-      .bind(editionId, chunk, sent.length, now),
+      .bind(editionId, chunk, sent.length, now, error),
   );
   await db.batch(statements);
   await completeIfDone(db, editionId, now);
