@@ -133,7 +133,7 @@ export function insertVariant(
 }
 
 // D1 allows 100 bound parameters per statement: 3 shared + 2 per delivery.
-const DELIVERIES_PER_STATEMENT = 48;
+export const DELIVERIES_PER_STATEMENT = 48;
 
 /**
  * One planning step as one transaction: chunks, deliveries, cursor. Returns false when another copy of
