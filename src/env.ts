@@ -24,6 +24,8 @@ export interface Secrets {
   DIGEST_BACKOFF_SECONDS?: string;
   /** Base of the confirmation and welcome mails' retry backoff in seconds (default 30); tests set 0. */
   MAIL_BACKOFF_SECONDS?: string;
+  /** D1 queries one digest planning invocation may make (default 500; 50 on Workers Free). */
+  DIGEST_PLAN_QUERY_BUDGET?: string;
 }
 
 export type Bindings = Env & Secrets;

@@ -6,6 +6,7 @@ import type { Bindings } from "../env.ts";
 import { createTransport } from "../mail/choose-transport.ts";
 import type { MailTransport, RateInfo } from "../mail/transport.ts";
 import { pacer } from "./pacer.ts";
+import { PLAN_QUERY_BUDGET } from "./plan-budget.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 
 /** Spaces provider calls (see pacer.ts); tests and the outage benchmark give one on simulated time. */
@@ -36,6 +37,8 @@ export interface DigestDeps {
   backoffSeconds: number;
   pacer: CallPacer;
   now: () => Date;
+  /** D1 queries one plan invocation may make (plan-budget.ts, PLAN_QUERY_BUDGET). */
+  planQueryBudget: number;
 }
 
 export function digestDeps(env: Bindings, content: BriefingIndex): DigestDeps {
@@ -52,5 +55,6 @@ export function digestDeps(env: Bindings, content: BriefingIndex): DigestDeps {
     backoffSeconds: Number(env.DIGEST_BACKOFF_SECONDS ?? 5),
     pacer,
     now: () => new Date(),
+    planQueryBudget: Number(env.DIGEST_PLAN_QUERY_BUDGET) || PLAN_QUERY_BUDGET,
   };
 }

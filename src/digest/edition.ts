@@ -26,11 +26,10 @@ import {
   tagsOfItems,
   windowEdition,
 } from "./plan.ts";
+import { chunksPerStep, PLAN_STEP, stepQueries, VARIANTS_PER_STEP } from "./plan-budget.ts";
+import { countQueries } from "./query-count.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { renderVariant } from "./render.ts";
-
-/** Subscribers planned per step: ten chunks, a few D1 calls — far inside one invocation's limits. */
-export const PLAN_STEP = 10 * CHUNK_SIZE;
 
 export interface EditionSummary {
   edition: string;
@@ -129,27 +128,33 @@ async function enqueueChunks(deps: DigestDeps, editionId: string): Promise<numbe
   return chunks.length;
 }
 
-/** How long one plan message keeps planning before it hands the rest to a new message. */
-export const PLAN_BUDGET_MS = 5_000;
-
 /**
- * Plans an edition step after step for up to PLAN_BUDGET_MS, then continues through the queue.
- * Planning ahead keeps the sender's queue full: sends never wait behind a plan step.
+ * Plans an edition step after step while another step fits the invocation's budget of D1 queries
+ * (counted through the binding), then continues through the queue; the edition's cursor
+ * (planned_through_id) says where. Planning ahead keeps the sender's queue full: sends never wait
+ * behind a plan step.
  */
-export async function planEdition(deps: DigestDeps, editionId: string, budgetMs = PLAN_BUDGET_MS): Promise<void> {
-  const started = Date.now();
+export async function planEdition(deps: DigestDeps, editionId: string, budget = deps.planQueryBudget): Promise<void> {
+  const chunks = chunksPerStep(budget);
+  const count = countQueries(deps.db);
+  const counted = { ...deps, db: count.db };
   for (;;) {
-    const { finished } = await planStep(deps, editionId);
+    const { finished } = await planStep(counted, editionId, chunks);
     if (finished) return;
-    if (Date.now() - started > budgetMs) {
+    if (count.queries + stepQueries(chunks) > budget) {
       await deps.planQueue.send({ kind: "plan", edition: editionId } satisfies DigestMessage);
       return;
     }
   }
 }
 
-/** One planning step: the next PLAN_STEP subscribers become chunks, enqueued for sending. */
-export async function planStep(deps: DigestDeps, editionId: string): Promise<{ finished: boolean }> {
+/** One planning step: the next `chunks` × CHUNK_SIZE subscribers become chunks, enqueued for sending. */
+export async function planStep(
+  deps: DigestDeps,
+  editionId: string,
+  chunks = PLAN_STEP / CHUNK_SIZE,
+): Promise<{ finished: boolean }> {
+  const pageSize = chunks * CHUNK_SIZE;
   const edition = await getEdition(deps.db, editionId);
   if (!edition) return { finished: true };
   if (edition.status !== "planning") {
@@ -162,7 +167,7 @@ export async function planStep(deps: DigestDeps, editionId: string): Promise<{ f
     edition.cadence,
     JSON.parse(edition.tags),
     edition.planned_through_id,
-    PLAN_STEP,
+    pageSize,
   );
   const received = await receivedElsewhere(
     deps.db,
@@ -170,11 +175,12 @@ export async function planStep(deps: DigestDeps, editionId: string): Promise<{ f
     page.map((r) => r.id),
     items.map((b) => b.slug),
   );
-  const chunks = planChunks(page, items, edition.chunks, received);
+  const planned = planChunks(page, items, edition.chunks, received);
 
   // Render each variant met here once for the whole edition, before the chunks that need it exist.
   const have = await storedVariants(deps.db, editionId);
-  const missing = [...new Set(chunks.flatMap((c) => c.recipients.map((r) => r.variant)))].filter((v) => !have.has(v));
+  const needed = [...new Set(planned.flatMap((c) => c.recipients.map((r) => r.variant)))].filter((v) => !have.has(v));
+  const missing = needed.slice(0, VARIANTS_PER_STEP);
   for (const variant of missing) {
     const slugs = slugsOfVariant(variant);
     const shown = items.filter((b) => slugs.includes(b.slug));
@@ -186,17 +192,19 @@ export async function planStep(deps: DigestDeps, editionId: string): Promise<{ f
     );
     await insertVariant(deps.db, editionId, variant, rendered).run();
   }
+  // More renderings than one step stores: those are kept, and the next step plans this same page.
+  if (needed.length > missing.length) return { finished: false };
 
-  const finished = page.length < PLAN_STEP;
+  const finished = page.length < pageSize;
   const lastId = page.at(-1)?.id ?? edition.planned_through_id;
-  const committed = await commitPlanStep(deps.db, edition, chunks, lastId, finished, deps.now().toISOString());
+  const committed = await commitPlanStep(deps.db, edition, planned, lastId, finished, deps.now().toISOString());
   if (!committed) log("digest-plan-step-duplicate", { edition: editionId, after: edition.planned_through_id });
   const enqueued = await enqueueChunks(deps, editionId);
   if (committed) {
     log("digest-planned", {
       edition: editionId,
-      chunks: chunks.length,
-      recipients: chunks.reduce((n, c) => n + c.recipients.length, 0),
+      chunks: planned.length,
+      recipients: planned.reduce((n, c) => n + c.recipients.length, 0),
       enqueued,
       finished,
     });

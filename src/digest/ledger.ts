@@ -133,7 +133,7 @@ export function insertVariant(
 }
 
 // D1 allows 100 bound parameters per statement: 3 shared + 2 per delivery.
-const DELIVERIES_PER_STATEMENT = 48;
+export const DELIVERIES_PER_STATEMENT = 48;
 
 /**
  * One planning step as one transaction: chunks, deliveries, cursor. Returns false when another copy of
@@ -285,6 +285,13 @@ export interface FrozenChunk {
   recipients: FrozenRecipient[];
 }
 
+/**
+ * The path of a delivery row's own entry in a JSON object keyed by subscriber id (`$."42"`). Rows of
+ * a chunk pick their values from such an object by path: looking them up in `json_each` instead reads
+ * all of its entries once per row — 10,000 rows read (and billed) for a chunk of 100.
+ */
+const ENTRY = `'$."' || deliveries.subscriber_id || '"'`;
+
 const FROZEN_RECIPIENTS = `SELECT subscriber_id, address, variant, unsubscribe_url, preferences_url FROM deliveries
   WHERE edition_id = ?1 AND chunk = ?2 AND status = 'sending' ORDER BY subscriber_id`;
 
@@ -303,15 +310,21 @@ export async function freezeChunk(
   links: { subscriberId: number; unsubscribeUrl: string; preferencesUrl: string }[],
   now: string,
 ): Promise<FrozenChunk> {
-  // [[subscriber id, unsubscribe URL, preferences URL], …] as one JSON parameter.
-  const rows = JSON.stringify(links.map((l) => [l.subscriberId, l.unsubscribeUrl, l.preferencesUrl]));
+  // {"<subscriber id>": [unsubscribe URL, preferences URL], …} as one JSON parameter.
+  const rows = JSON.stringify(
+    Object.fromEntries(links.map((l) => [l.subscriberId, [l.unsubscribeUrl, l.preferencesUrl]])),
+  );
+  // Who is still confirmed is asked per recipient, by primary key (a correlated EXISTS): the same
+  // filter as `IN (SELECT id FROM subscribers WHERE status = 'confirmed')` would read every confirmed
+  // reader of the list for each chunk.
   const results = await db.batch([
     db
       .prepare(
         `UPDATE deliveries SET status = 'sending', updated_at = ?3,
            address = (SELECT email FROM subscribers WHERE subscribers.id = deliveries.subscriber_id)
          WHERE edition_id = ?1 AND chunk = ?2 AND status = 'queued'
-           AND subscriber_id IN (SELECT id FROM subscribers WHERE status = 'confirmed')`,
+           AND EXISTS (SELECT 1 FROM subscribers
+                       WHERE subscribers.id = deliveries.subscriber_id AND subscribers.status = 'confirmed')`,
       )
       .bind(editionId, chunk, now),
     db
@@ -322,10 +335,8 @@ export async function freezeChunk(
     db
       .prepare(
         `UPDATE deliveries SET
-           unsubscribe_url = (SELECT p.value ->> '$[1]' FROM json_each(?3) AS p WHERE p.value ->> '$[0]' = deliveries.subscriber_id),
-           preferences_url = (SELECT p.value ->> '$[2]' FROM json_each(?3) AS p WHERE p.value ->> '$[0]' = deliveries.subscriber_id)
-         WHERE edition_id = ?1 AND chunk = ?2 AND unsubscribe_url IS NULL
-           AND subscriber_id IN (SELECT p.value ->> '$[0]' FROM json_each(?3) AS p)`,
+           unsubscribe_url = json_extract(?3, ${ENTRY} || '[0]'), preferences_url = json_extract(?3, ${ENTRY} || '[1]')
+         WHERE edition_id = ?1 AND chunk = ?2 AND unsubscribe_url IS NULL AND json_type(?3, ${ENTRY}) IS NOT NULL`,
       )
       .bind(editionId, chunk, rows),
     db
@@ -361,33 +372,60 @@ export async function variantsOf(db: D1Database, editionId: string, variants: st
   return new Map(results.map((r) => [r.variant, r]));
 }
 
-/** Records a successful batch call: provider ids per recipient, the chunk sent. One transaction. */
+/** A recipient the provider refused inside a batch it otherwise sent, with the provider's reason. */
+export interface RefusedRecipient {
+  subscriberId: number;
+  reason: string;
+}
+
+/**
+ * Records a batch call the provider accepted: provider ids per recipient and the chunk sent, and any
+ * recipient it refused (permissive validation) failed with its reason. One transaction.
+ */
 export async function recordSent(
   db: D1Database,
   editionId: string,
   chunk: number,
   sent: { subscriberId: number; providerId: string | undefined }[],
   now: string,
+  refused: RefusedRecipient[] = [],
 ): Promise<void> {
-  // One statement for the whole chunk: [[subscriber id, provider id], …] as JSON.
-  const pairs = JSON.stringify(sent.map((s) => [s.subscriberId, s.providerId ?? null]));
+  // One statement per outcome for the whole chunk: {"<subscriber id>": provider id or reason, …} as JSON.
+  const ids = JSON.stringify(Object.fromEntries(sent.map((s) => [s.subscriberId, s.providerId ?? null])));
   const statements = [
     db
       .prepare(
-        `UPDATE deliveries SET status = 'sent', updated_at = ?3,
-           provider_id = (SELECT p.value ->> '$[1]' FROM json_each(?2) AS p WHERE p.value ->> '$[0]' = deliveries.subscriber_id)
-         WHERE edition_id = ?1 AND subscriber_id IN (SELECT p.value ->> '$[0]' FROM json_each(?2) AS p)`,
+        `UPDATE deliveries SET status = 'sent', updated_at = ?3, provider_id = json_extract(?2, ${ENTRY})
+         WHERE edition_id = ?1 AND chunk = ?4 AND json_type(?2, ${ENTRY}) IS NOT NULL`,
       )
-      .bind(editionId, pairs, now),
+      .bind(editionId, ids, now, chunk),
   ];
+  if (refused.length > 0) {
+    const reasons = JSON.stringify(Object.fromEntries(refused.map((r) => [r.subscriberId, r.reason.slice(0, 500)])));
+    statements.push(
+      db
+        .prepare(
+          `UPDATE deliveries SET status = 'failed', updated_at = ?3, error = json_extract(?2, ${ENTRY})
+           WHERE edition_id = ?1 AND chunk = ?4 AND status IN ('queued', 'sending') AND json_type(?2, ${ENTRY}) IS NOT NULL`,
+        )
+        .bind(editionId, reasons, now, chunk),
+    );
+  }
+  // The chunk's error, for the admin view: how many the provider refused, and the first reason.
+  const error = refused.length
+    ? `${refused.length} of ${sent.length + refused.length} refused by the provider: ${refused[0]?.reason}`.slice(
+        0,
+        500,
+      )
+    : null;
   statements.push(
     db
       .prepare(
-        `UPDATE edition_chunks SET status = 'sent', sent = ?3, last_error = NULL, updated_at = ?4,
+        `UPDATE edition_chunks SET status = 'sent', sent = ?3, last_error = ?5, updated_at = ?4,
            skipped = (SELECT COUNT(*) FROM deliveries WHERE edition_id = ?1 AND chunk = ?2 AND status = 'skipped')
          WHERE edition_id = ?1 AND chunk = ?2`,
       )
-      .bind(editionId, chunk, sent.length, now),
+      .bind(editionId, chunk, sent.length, now, error),
   );
   await db.batch(statements);
   await completeIfDone(db, editionId, now);

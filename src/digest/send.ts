@@ -136,14 +136,25 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
   const outcome: SendOutcome = await deps.transport.send(batch, `${editionId}:${chunkNo}`);
   if (outcome.ok) {
     deps.pacer.update(startedAt, outcome.rate);
-    await recordSent(
-      deps.db,
-      editionId,
-      chunkNo,
-      recipients.map((subscriberId, i) => ({ subscriberId, providerId: outcome.ids[i] })),
-      now(),
+    // The provider may have refused single mails and sent the rest: those readers fail, with its reason.
+    const refusedAt = new Map((outcome.refused ?? []).map((r) => [r.index, r.message]));
+    const refused = [...refusedAt].flatMap(([i, message]) => {
+      const subscriberId = recipients[i];
+      return subscriberId === undefined ? [] : [{ subscriberId, reason: `rejected: ${message}` }];
+    });
+    const sent = recipients.flatMap((subscriberId, i) =>
+      refusedAt.has(i) ? [] : [{ subscriberId, providerId: outcome.ids[i] }],
     );
-    log("log", "digest-chunk-sent", { edition: editionId, chunk: chunkNo, recipients: recipients.length });
+    await recordSent(deps.db, editionId, chunkNo, sent, now(), refused);
+    log("log", "digest-chunk-sent", { edition: editionId, chunk: chunkNo, recipients: sent.length });
+    if (refused.length) {
+      log("error", "digest-recipients-refused", {
+        edition: editionId,
+        chunk: chunkNo,
+        refused: refused.length,
+        message: refused[0]?.reason,
+      });
+    }
     return { done: true };
   }
   if (outcome.retry) {

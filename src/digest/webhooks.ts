@@ -77,10 +77,14 @@ async function recordInLedger(db: D1Database, event: ResendEvent, now: string): 
     if (byId.meta.changes > 0) return byId.meta.changes;
   }
   if (!edition || !address) return 0;
+  // With its chunk tag (every digest mail has one) the event looks at that chunk's ≤ 100 rows; an
+  // optional chunk (`?3 IS NULL OR chunk = ?3`) would keep the index from using it and read the whole
+  // edition for every event.
   const byTags = await db
     .prepare(
       `${set}, provider_id = COALESCE(provider_id, ?5)
-       WHERE edition_id = ?2 AND (?3 IS NULL OR chunk = ?3) AND provider_id IS NULL AND lower(address) = ?4`,
+       WHERE edition_id = ?2 AND ${chunk === undefined ? "?3 IS NULL" : "chunk = ?3"}
+         AND provider_id IS NULL AND lower(address) = ?4`,
     )
     .bind(now, edition, chunk === undefined ? null : Number(chunk), address, emailId)
     .run();

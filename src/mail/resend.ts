@@ -71,10 +71,37 @@ export class ResendTransport implements MailTransport {
         headers: m.headers,
         ...(m.tags ? { tags: m.tags } : {}),
       })),
-      { idempotencyKey, signal: AbortSignal.timeout(TIMEOUT_MS) } as { idempotencyKey: string },
+      // Permissive validation: a mail the provider refuses (an address it will not take) is reported
+      // by its index and the rest are sent, where strict validation would refuse the whole batch.
+      {
+        idempotencyKey,
+        batchValidation: "permissive",
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      } as { idempotencyKey: string; batchValidation: "permissive" },
     );
     if (error) return classifyError(error as ApiError, headers);
     const rate = rateInfo(headers);
-    return { ok: true, ids: (data?.data ?? []).map((d) => d.id), ...(rate ? { rate } : {}) };
+    const refused = [...(data?.errors ?? [])].sort((a, b) => a.index - b.index);
+    if (refused.length > 0 && refused.length >= batch.length) {
+      return { ok: false, retry: false, kind: "rejected", message: `validation_error: ${refused[0]?.message}` };
+    }
+    return {
+      ok: true,
+      ids: idsByPlace(batch.length, data?.data ?? [], refused),
+      ...(refused.length ? { refused } : {}),
+      ...(rate ? { rate } : {}),
+    };
   }
+}
+
+/**
+ * The provider lists the ids of the mails it created, in batch order, without the refused ones: each
+ * id goes back to its mail's place. If the counts do not add up, no id is guessed — the webhooks find
+ * those mails by their edition and chunk tags and address instead.
+ */
+function idsByPlace(size: number, created: { id: string }[], refused: { index: number }[]): (string | undefined)[] {
+  const skipped = new Set(refused.map((r) => r.index));
+  if (created.length !== size - skipped.size) return Array.from({ length: size }, () => undefined);
+  let next = 0;
+  return Array.from({ length: size }, (_, i) => (skipped.has(i) ? undefined : created[next++]?.id));
 }

@@ -22,7 +22,17 @@ export interface RateInfo {
 
 /** What happened to a batch, in terms the caller can act on. */
 export type SendOutcome =
-  | { ok: true; ids: string[]; rate?: RateInfo }
+  | {
+      ok: true;
+      /** The provider's id of each mail, by its place in the batch (none for a refused one). */
+      ids: (string | undefined)[];
+      /**
+       * Mails the provider refused while sending the rest (Resend's permissive batch validation), by
+       * their place in the batch. A batch whose every mail is refused is a `rejected` outcome instead.
+       */
+      refused?: { index: number; message: string }[];
+      rate?: RateInfo;
+    }
   | {
       ok: false;
       retry: true;

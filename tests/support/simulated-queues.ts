@@ -156,11 +156,18 @@ export class SimulatedPlatform {
    * Runs queues and the 15-minute sweeper in simulated time until `done()` holds or `limitMs` of
    * simulated time has passed. `onTime` sees each moment first (to start or end an outage).
    * Each step delivers one batch of due messages to the real consumer, as the platform would.
+   * `invocation` wraps each consumer and sweeper invocation (to count what one invocation costs).
    */
   async run(
     deps: DigestDeps,
-    o: { done: () => Promise<boolean>; limitMs: number; onTime?: (now: number) => Promise<void> },
+    o: {
+      done: () => Promise<boolean>;
+      limitMs: number;
+      onTime?: (now: number) => Promise<void>;
+      invocation?: (name: string, work: () => Promise<void>) => Promise<void>;
+    },
   ): Promise<void> {
+    const invoke = o.invocation ?? ((_name, work) => work());
     const end = this.now + o.limitMs;
     let nextSweep = Math.ceil((this.now + 1) / STALL_MS) * STALL_MS;
     for (;;) {
@@ -175,11 +182,11 @@ export class SimulatedPlatform {
       if (nextSweep <= first) {
         nextSweep += STALL_MS;
         this.sweeps++;
-        await resumeStalled(deps);
+        await invoke("sweeper", async () => void (await resumeStalled(deps)));
         continue;
       }
       const queue = queues[dues.indexOf(first)] as SimulatedQueue;
-      await this.deliver(deps, queue, queue.take(this.now));
+      await invoke(queue.name, () => this.deliver(deps, queue, queue.take(this.now)));
     }
   }
 
