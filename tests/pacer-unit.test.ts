@@ -66,7 +66,7 @@ async function simulate(s: Scenario) {
       if (!ok) {
         refused++;
         const outcome = classifyError({ name: "rate_limit_exceeded", statusCode: 429 }, headers);
-        if (outcome.ok || !outcome.retry) throw new Error("a 429 must be retried");
+        if (outcome.ok || !outcome.retry || outcome.kind === "quota") throw new Error("a 429 must be retried");
         pacer.block(outcome.retryAfterSeconds);
       }
     }

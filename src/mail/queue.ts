@@ -6,6 +6,7 @@
 import type { Bindings } from "../env.ts";
 import { event } from "../subscriptions/store.ts";
 import { createTransport } from "./choose-transport.ts";
+import { quotaResetAt } from "./provider-state.ts";
 import type { MailTransport, OutgoingMail } from "./transport.ts";
 
 export const MAIL_QUEUE = "briefwire-mail";
@@ -97,6 +98,13 @@ export async function deliverMail(
     await setLog(db, m.key, "sent", at, { ...(outcome.ids[0] ? { provider: outcome.ids[0] } : {}) }).run();
     console.log(JSON.stringify({ ...log, outcome: "sent" }));
     return { done: true };
+  }
+  if (!outcome.ok && outcome.kind === "quota") {
+    // The account's quota is spent: nothing goes out before it resets; try again then.
+    await setLog(db, m.key, "queued", at, { error: `quota: ${outcome.message}` }).run();
+    console.log(JSON.stringify({ ...log, outcome: "retry", problem: "quota", message: outcome.message }));
+    const reset = quotaResetAt(outcome.period, now).getTime();
+    return { done: false, retryAfterSeconds: Math.max(1, Math.ceil((reset - now.getTime()) / 1000)) };
   }
   if (outcome.retry) {
     await setLog(db, m.key, "queued", at, { error: outcome.message }).run();
