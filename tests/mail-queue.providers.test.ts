@@ -93,6 +93,75 @@ describe("the consumer, in simulated time", () => {
     ).toEqual({ status: "sent", attempts: attempts + 1 });
   });
 
+  /**
+   * The mail queue as the platform runs it, in simulated time: a retried message comes back with one
+   * more attempt, and past max_retries (100) it is dead-lettered; a message the consumer sends is new.
+   */
+  async function simulateQueue(first: MailMessage, o: { until: (n: number) => Promise<boolean>; at: () => Date }) {
+    const held: { body: MailMessage; attempts: number }[] = [{ body: first, attempts: 1 }];
+    let deliveries = 0;
+    let fresh = 0;
+    const deadLettered: MailMessage[] = [];
+    while (held.length > 0 && !(await o.until(deliveries))) {
+      const { body, attempts } = held.shift()!;
+      const sent: MailMessage[] = [];
+      const queue = { send: async (m: MailMessage) => void sent.push(m) } as unknown as Queue<MailMessage>;
+      const batch = createMessageBatch<MailMessage>(MAIL_QUEUE, [
+        { id: `m${deliveries}`, timestamp: new Date(), attempts, body },
+      ]);
+      const retry = vi.spyOn(batch.messages[0]!, "retry");
+      await handleMailQueue(batch, { ...env, MAIL_QUEUE: queue, MAIL_BACKOFF_SECONDS: "30" }, o.at);
+      deliveries++;
+      fresh += sent.length;
+      held.push(...sent.map((m) => ({ body: m, attempts: 1 })));
+      if (retry.mock.calls.length > 0) {
+        if (attempts >= 101) deadLettered.push(body);
+        else held.push({ body, attempts: attempts + 1 });
+      }
+    }
+    return { deliveries, fresh, deadLettered };
+  }
+
+  it("a confirmation outlives more than 100 rate-limited tries (a long rate limit), then is sent once", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const message = await queuedConfirmation(`limited-${Date.now().toString(36)}`);
+    await mockFaults({ outage: "rateLimited", outageRetryAfter: 1 });
+    const run = await simulateQueue(message, {
+      at: () => new Date(),
+      until: async (n) => {
+        if (n === 150) await mockFaults({});
+        return (await emailsTo(message.mail.to)).length > 0;
+      },
+    });
+    expect(run.deadLettered).toEqual([]);
+    expect(run.fresh).toBeGreaterThanOrEqual(1);
+    const sent = await emailsTo(message.mail.to);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.idempotencyKey).toBe(message.key);
+    // The reader waited, and the digest was asked to leave room for the mail meanwhile.
+    const waiting = await env.DB.prepare(
+      "SELECT transactional_until FROM provider_state WHERE provider = 'resend'",
+    ).first<string>("transactional_until");
+    expect(waiting).not.toBeNull();
+  }, 60_000);
+
+  it("gives a transactional mail up 23 h after it was queued, recorded and logged, never sent", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const message = await queuedConfirmation(`day-old-${Date.now().toString(36)}`);
+    await mockFaults({ outage: "rateLimited", outageRetryAfter: 1 });
+    const later = new Date(Date.now() + 23 * 3_600_000 + 60_000);
+    const run = await simulateQueue(message, { at: () => later, until: async (n) => n >= 3 });
+    expect(run.deliveries).toBe(1);
+    expect(
+      await env.DB.prepare("SELECT status, last_error FROM mail_log WHERE idempotency_key = ?1")
+        .bind(message.key)
+        .first(),
+    ).toEqual({ status: "failed", last_error: expect.stringContaining("23 h") });
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining("mail-given-up"));
+    expect(await emailsTo(message.mail.to)).toEqual([]);
+  });
+
   it("records a mail the queue gave up on, with an event, and logs an error", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const message = await queuedConfirmation(`given-up-${Date.now().toString(36)}`);

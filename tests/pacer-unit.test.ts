@@ -66,7 +66,7 @@ async function simulate(s: Scenario) {
       if (!ok) {
         refused++;
         const outcome = classifyError({ name: "rate_limit_exceeded", statusCode: 429 }, headers);
-        if (outcome.ok || !outcome.retry) throw new Error("a 429 must be retried");
+        if (outcome.ok || !outcome.retry || outcome.kind === "quota") throw new Error("a 429 must be retried");
         pacer.block(outcome.retryAfterSeconds);
       }
     }
@@ -195,5 +195,60 @@ describe("what the pacer reads in the rate-limit headers", () => {
     pacer.block(3);
     await pacer.wait();
     expect(clock.at).toBeGreaterThanOrEqual(3010);
+  });
+});
+
+describe("room for transactional mail beside the digest", () => {
+  /**
+   * The digest sends 100 chunks back to back against a provider allowing 5 calls a second (sliding
+   * window); a confirmation mail tries every 500 ms from 2 s in. With `reserve`, the digest is asked to
+   * leave it room as the mail queue does after the mail's first 429. Returns when the mail got through.
+   */
+  async function confirmationDuringSend(reserve: boolean) {
+    let now = 0;
+    const pacer = new Pacer({
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const provider = createLimiter("sliding", 5);
+    let nextTry = 2000;
+    let sentAt: number | undefined;
+    const confirmationTries = (until: number) => {
+      while (sentAt === undefined && nextTry <= until) {
+        if (provider.take(nextTry)) sentAt = nextTry;
+        else if (reserve) pacer.reserve(nextTry + 60_000);
+        nextTry += 500;
+      }
+    };
+    for (let chunk = 0; chunk < 100; chunk++) {
+      for (;;) {
+        await pacer.wait();
+        confirmationTries(now);
+        const startedAt = now;
+        now += 30;
+        const ok = provider.take(now);
+        const headers = provider.headers(now, !ok);
+        now += 20;
+        if (ok) {
+          pacer.update(startedAt, rateInfo(headers));
+          break;
+        }
+        pacer.block(Number(headers["retry-after"] ?? 1));
+      }
+    }
+    return { sentAt, digestSeconds: now / 1000 };
+  }
+
+  it("while a confirmation waits, the digest leaves it a call per second: it goes out within a minute, at a bounded cost", async () => {
+    const greedy = await confirmationDuringSend(false);
+    const shared = await confirmationDuringSend(true);
+    expect(shared.sentAt).toBeDefined();
+    expect(shared.sentAt! - 2000).toBeLessThanOrEqual(60_000);
+    // Sent while the digest is still sending, not after it.
+    expect(shared.sentAt!).toBeLessThan(shared.digestSeconds * 1000 - 1000);
+    // Room for one call a second out of five costs the digest at most a quarter of its pace meanwhile.
+    expect(shared.digestSeconds).toBeLessThanOrEqual(greedy.digestSeconds * 1.25);
   });
 });

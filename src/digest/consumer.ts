@@ -8,10 +8,18 @@ import { compactLedger } from "./compaction.ts";
 import { type DigestDeps, digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
 import { sendInstantAlerts } from "./instant.ts";
-import { deferChunk } from "./ledger.ts";
+import { deferChunks } from "./ledger.ts";
 import { cadencesDue } from "./plan.ts";
+import { type Admission, ProviderGate } from "./provider-gate.ts";
 import type { DigestMessage } from "./queue-messages.ts";
-import { deliverChunk, MAX_QUEUE_DELAY_SECONDS, type PreparedChunk, prepareChunk, rescueChunk } from "./send.ts";
+import {
+  backoff,
+  deliverChunk,
+  MAX_QUEUE_DELAY_SECONDS,
+  type PreparedChunk,
+  prepareChunk,
+  rescueChunk,
+} from "./send.ts";
 import { resumeStalled } from "./sweeper.ts";
 
 export const DEAD_LETTER_QUEUE = "briefwire-digest-dlq";
@@ -118,9 +126,18 @@ export async function handleQueue(
  */
 export const FRESH_MESSAGE_AFTER = 90;
 
+/**
+ * A consumer invocation stops calling once the next call could end past this much wall time, and
+ * defers the rest of its batch: the platform stops a consumer at 15 minutes.
+ */
+export const BATCH_WALL_BUDGET_MS = 10 * 60_000;
+/** The longest one call may take before it counts as failed (the Resend transport's timeout). */
+export const CALL_ALLOWANCE_MS = 20_000;
+
 export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestMessage>): Promise<void> {
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
   const messages = batch.messages;
+  const startedAt = deps.now().getTime();
   // While one chunk's batch call is in flight, the next chunk is prepared (D1 reads, links, bodies),
   // so the calls follow each other as closely as the provider's rate allows. deliverChunk looks at the
   // chunk again right before its call, so a duplicate prepared ahead is not sent twice.
@@ -132,18 +149,25 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
     return prepared;
   };
   let next = prepare(0);
-  // Set when a chunk's tries keep failing (the provider is down): the rest of the batch waits as long
-  // without calling, so an outage costs one probe per batch instead of a call per chunk.
-  let providerDownFor: number | undefined;
+  let gate: ProviderGate | undefined;
+  // Set when no chunk of this batch may call any more (the provider down or its quota spent, or the
+  // wall-time budget): the rest waits until then without calling, so an outage costs one probe, not a
+  // call per chunk.
+  let held: { until: Date; reason: string } | undefined;
+  const deferred: { message: Message<DigestMessage>; body: Extract<DigestMessage, { kind: "send" }> }[] = [];
   for (const [i, message] of messages.entries()) {
     const body = message.body;
     const prepared = next;
     next = undefined;
     try {
-      if (providerDownFor !== undefined && body.kind === "send" && !deadLetters) {
-        const at = new Date(deps.now().getTime() + providerDownFor * 1000).toISOString();
-        await deferChunk(deps.db, body.edition, body.chunk, at);
-        await retryLater(deps, message, body, providerDownFor);
+      if (!held && body.kind === "send" && !deadLetters) {
+        const now = deps.now();
+        gate ??= await ProviderGate.open(deps.db, deps.transport.name, (n) => backoff(deps, n), now);
+        held = callBudgetSpent(deps, startedAt, now) ?? denied(await gate.admit(now));
+        if (!held && gate.transactionalUntil > now.getTime()) deps.pacer.reserve(gate.transactionalUntil);
+      }
+      if (held && body.kind === "send" && !deadLetters) {
+        deferred.push({ message, body });
         continue;
       }
       if (deadLetters) {
@@ -158,12 +182,9 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
       } else {
         const ready = await (prepared ?? prepareChunk(deps, body.edition, body.chunk));
         next = prepare(i + 1);
-        const result = await deliverChunk(deps, ready);
+        const result = await deliverChunk(deps, ready, gate);
         if (result.done) message.ack();
-        else {
-          if (result.providerDown) providerDownFor = result.retryAfterSeconds;
-          await retryLater(deps, message, body, result.retryAfterSeconds);
-        }
+        else await retryLater(deps, message, body, result.retryAfterSeconds);
       }
     } catch (e) {
       // Unexpected (D1 hiccup, bug): let the queue retry, and after max_retries dead-letter it. If even
@@ -171,8 +192,49 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
       console.error(JSON.stringify({ event: "digest-message-error", queue: batch.queue, body, message: String(e) }));
       message.retry({ delaySeconds: Math.max(1, deps.backoffSeconds) });
     }
-    next ??= providerDownFor === undefined ? prepare(i + 1) : undefined;
+    next ??= held === undefined ? prepare(i + 1) : undefined;
   }
+  if (held && deferred.length > 0) await deferRest(deps, deferred, held);
+}
+
+/** Stop calling when the next call, after the wait the pacer asks for, could end past the budget. */
+function callBudgetSpent(deps: DigestDeps, startedAt: number, now: Date) {
+  const wait = deps.pacer.readyIn();
+  if (now.getTime() - startedAt + wait + CALL_ALLOWANCE_MS <= BATCH_WALL_BUDGET_MS) return undefined;
+  return {
+    until: new Date(now.getTime() + Math.max(1000, wait)),
+    reason: `the consumer's wall-time budget (${BATCH_WALL_BUDGET_MS / 60_000} min) would be passed`,
+  };
+}
+
+const denied = (a: Admission) => (a.call ? undefined : { until: a.until, reason: a.reason });
+
+/** The chunks held back without a call come back when calls may resume; the sweeper knows when too. */
+async function deferRest(
+  deps: DigestDeps,
+  deferred: { message: Message<DigestMessage>; body: Extract<DigestMessage, { kind: "send" }> }[],
+  held: { until: Date; reason: string },
+) {
+  const seconds = Math.max(1, Math.ceil((held.until.getTime() - deps.now().getTime()) / 1000));
+  try {
+    await deferChunks(
+      deps.db,
+      deferred.map((d) => d.body),
+      held.until.toISOString(),
+    );
+  } catch (e) {
+    // Only the sweeper's hint is lost: the messages below still come back.
+    console.error(JSON.stringify({ event: "digest-defer-error", message: String(e) }));
+  }
+  for (const { message, body } of deferred) await retryLater(deps, message, body, seconds);
+  console.log(
+    JSON.stringify({
+      event: "digest-batch-deferred",
+      chunks: deferred.length,
+      until: held.until.toISOString(),
+      reason: held.reason,
+    }),
+  );
 }
 
 async function retryLater(deps: DigestDeps, message: Message<DigestMessage>, body: DigestMessage, seconds: number) {

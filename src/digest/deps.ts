@@ -14,6 +14,10 @@ export interface CallPacer {
   wait(): Promise<void>;
   update(startedAt: number, rate: RateInfo | undefined): void;
   block(seconds: number): void;
+  /** Milliseconds until the next call may start (0: now). */
+  readyIn(): number;
+  /** Until `untilMs` (epoch ms), leave room in the provider's rate for transactional mail. */
+  reserve(untilMs: number): void;
 }
 
 export interface DigestDeps {

@@ -245,6 +245,8 @@ export interface ChunkRow {
   failures: number;
   recipients: number;
   first_attempt_at: string | null;
+  /** The first call the provider may have accepted (and stored the key of): the 23 h clock (migrations/0012). */
+  key_used_at: string | null;
   sender: string | null;
   list_id: string | null;
 }
@@ -252,7 +254,7 @@ export interface ChunkRow {
 export async function getChunk(db: D1Database, editionId: string, chunk: number): Promise<ChunkRow | null> {
   return db
     .prepare(
-      `SELECT edition_id, chunk, status, attempts, failures, recipients, first_attempt_at, sender, list_id
+      `SELECT edition_id, chunk, status, attempts, failures, recipients, first_attempt_at, key_used_at, sender, list_id
        FROM edition_chunks WHERE edition_id = ?1 AND chunk = ?2`,
     )
     .bind(editionId, chunk)
@@ -440,15 +442,37 @@ export async function recordAttemptError(
   editionId: string,
   chunk: number,
   error: string,
-  o: { counted: boolean; nextAttemptAt: string; now: string },
+  o: { counted: boolean; nextAttemptAt: string; now: string; refusedCallStartedClockAt?: string },
 ) {
+  // A call the provider refused outright (rate limit, quota) stored no key: if it was the one that
+  // started the chunk's 23 h clock, the clock is stopped again.
   await db
     .prepare(
       `UPDATE edition_chunks SET last_error = ?3, attempts = attempts + 1, failures = failures + ?4,
-         next_attempt_at = ?5, updated_at = ?6
+         next_attempt_at = ?5, updated_at = ?6,
+         key_used_at = CASE WHEN key_used_at = ?7 THEN NULL ELSE key_used_at END
        WHERE edition_id = ?1 AND chunk = ?2`,
     )
-    .bind(editionId, chunk, error.slice(0, 500), o.counted ? 1 : 0, o.nextAttemptAt, o.now)
+    .bind(
+      editionId,
+      chunk,
+      error.slice(0, 500),
+      o.counted ? 1 : 0,
+      o.nextAttemptAt,
+      o.now,
+      o.refusedCallStartedClockAt ?? null,
+    )
+    .run();
+}
+
+/**
+ * Right before a chunk's call: starts its 23 h clock if no earlier call may have been accepted. Written
+ * before the call, so a crash during it leaves the clock running (the provider may have the key).
+ */
+export async function startKeyClock(db: D1Database, editionId: string, chunk: number, now: string) {
+  await db
+    .prepare("UPDATE edition_chunks SET key_used_at = COALESCE(key_used_at, ?3) WHERE edition_id = ?1 AND chunk = ?2")
+    .bind(editionId, chunk, now)
     .run();
 }
 
@@ -544,6 +568,23 @@ export async function deferChunk(db: D1Database, editionId: string, chunk: numbe
     .run();
 }
 
+/** Chunks held back together without a call (the provider down or paused): one statement for the lot. */
+export async function deferChunks(
+  db: D1Database,
+  chunks: { edition: string; chunk: number }[],
+  nextAttemptAt: string,
+): Promise<void> {
+  if (chunks.length === 0) return;
+  await db
+    .prepare(
+      `UPDATE edition_chunks SET next_attempt_at = ?2
+       WHERE status = 'pending' AND EXISTS (SELECT 1 FROM json_each(?1) AS p
+         WHERE p.value ->> '$[0]' = edition_chunks.edition_id AND p.value ->> '$[1]' = edition_chunks.chunk)`,
+    )
+    .bind(JSON.stringify(chunks.map((c) => [c.edition, c.chunk])), nextAttemptAt)
+    .run();
+}
+
 export async function touchEdition(db: D1Database, id: string, now: string) {
   await db.prepare("UPDATE editions SET updated_at = ?2 WHERE id = ?1").bind(id, now).run();
 }
@@ -574,6 +615,8 @@ export interface Progress {
   /** Renderings of the digest for this edition: one per topic variant, whatever the recipient count. */
   variants: number;
   errors: { chunk: number; error: string }[];
+  /** While the edition waits on the provider (a spent quota, an outage): until when and why (admin route). */
+  paused?: { until: string; reason: string } | null;
 }
 
 /** A compacted edition's row in edition_totals (migrations/0009, 0010). */

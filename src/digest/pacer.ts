@@ -48,6 +48,8 @@ export class Pacer {
   #limit: number | undefined;
   /** The provider asked for no call before this time (a 429's retry-after, or a window full of others' calls). */
   #notBefore = 0;
+  /** Until then the digest leaves a call per second to transactional mail (see reserve()). */
+  #reservedUntil = 0;
 
   constructor(clock: PacerClock = realClock) {
     this.#clock = clock;
@@ -58,7 +60,7 @@ export class Pacer {
     const now = this.#clock.now();
     // The previous call is over by now, answered or not (5xx, lost answer, timeout).
     for (const call of this.#calls) call.answeredAt ??= now;
-    const delay = this.#nextStart() - now;
+    const delay = this.#nextStart(now) - now;
     if (delay > 0) await this.#clock.sleep(delay);
     this.#calls.push({ startedAt: this.#clock.now() });
     // Only the last `limit` calls matter; keep a few more for the check in update().
@@ -66,15 +68,31 @@ export class Pacer {
     if (this.#calls.length > keep) this.#calls.splice(0, this.#calls.length - keep);
   }
 
-  #nextStart(): number {
+  /** How long (ms) until the next call may start, as far as the pacer knows now. */
+  readyIn(): number {
+    const now = this.#clock.now();
+    return Math.max(0, this.#nextStart(now) - now);
+  }
+
+  /**
+   * Until `untilMs`, keep one call per second of the provider's limit free for others on the account
+   * (a confirmation mail waiting beside the digest): the digest keeps to limit − 1 calls a second.
+   */
+  reserve(untilMs: number): void {
+    this.#reservedUntil = Math.max(this.#reservedUntil, untilMs);
+  }
+
+  #nextStart(now: number): number {
     let at = this.#notBefore;
-    const limit = this.#limit;
-    if (limit === undefined) return at; // no answer yet: nothing known to keep to
+    const reported = this.#limit;
+    if (reported === undefined) return at; // no answer yet: nothing known to keep to
+    // A call that has not been answered yet (the pacer is asked before the next wait()) counts as answered now.
+    const limit = now < this.#reservedUntil ? Math.max(1, reported - 1) : reported;
     const last = this.#calls.at(-1);
     if (last) at = Math.max(at, last.startedAt + (MIN_SPACING * 1000) / limit);
     if (this.#calls.length >= limit) {
       const counted = this.#calls[this.#calls.length - limit]!;
-      at = Math.max(at, counted.answeredAt! + 1000 + MARGIN_MS);
+      at = Math.max(at, (counted.answeredAt ?? now) + 1000 + MARGIN_MS);
     }
     return at;
   }

@@ -1,6 +1,7 @@
 // Sending one chunk: the frozen recipients, their variant with their own links, one batch call with
 // an idempotency key, and the outcome in the ledger. See ledger.ts for why this sends exactly once.
 import { listHeadersWithId, listId } from "../mail/list-headers.ts";
+import { quotaResetAt } from "../mail/provider-state.ts";
 import type { OutgoingMail, SendOutcome } from "../mail/transport.ts";
 import { signToken } from "../subscriptions/tokens.ts";
 import { base64url } from "../text/base64url.ts";
@@ -16,20 +17,15 @@ import {
   recordFailed,
   recordSent,
   recordUnconfirmed,
+  startKeyClock,
   unlinkedMembers,
   variantsOf,
 } from "./ledger.ts";
+import type { ProviderGate } from "./provider-gate.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { personalise } from "./render.ts";
 
-export type ChunkResult =
-  | { done: true }
-  | {
-      done: false;
-      retryAfterSeconds: number;
-      /** The provider kept failing (5xx, timeouts) on this chunk's tries: the others may wait with it. */
-      providerDown?: boolean;
-    };
+export type ChunkResult = { done: true } | { done: false; retryAfterSeconds: number };
 
 /** Links in a digest are derived from the edition, so every retry renders the same bytes. */
 async function editionNonce(editionId: string): Promise<string> {
@@ -50,7 +46,15 @@ function log(level: "log" | "error", event: string, fields: Record<string, unkno
   console[level](JSON.stringify({ event, ...fields }));
 }
 
-/** Resend keeps an idempotency key 24 h: past that a retry could deliver twice, so a chunk stops at 23 h. */
+/**
+ * Resend keeps an idempotency key 24 h: past that a retry could deliver twice, so a chunk stops 23 h
+ * after its first call that the provider may have accepted (`key_used_at`). A call refused outright —
+ * 429 over the rate limit, a spent quota — was checked before any work and stored no key: a later call
+ * under the same key is a first call again and cannot deliver twice, so such calls start no clock, and
+ * a chunk paused for days by a quota is sent when it resets. A 5xx, a timeout or a lost answer may
+ * follow accepted work, so those do start it (and keep it: the clock is set before the call, so a
+ * crash during the call leaves it running).
+ */
 export const GIVE_UP_AFTER_MS = 23 * 3_600_000;
 /** The longest wait between two tries of a chunk in an outage: it is back within minutes of the provider. */
 export const MAX_BACKOFF_SECONDS = 300;
@@ -110,10 +114,17 @@ export async function prepareChunk(deps: DigestDeps, editionId: string, chunkNo:
 }
 
 const expired = (chunk: ChunkRow, now: Date) =>
-  chunk.first_attempt_at !== null && now.getTime() - Date.parse(chunk.first_attempt_at) >= GIVE_UP_AFTER_MS;
+  chunk.key_used_at !== null && now.getTime() - Date.parse(chunk.key_used_at) >= GIVE_UP_AFTER_MS;
 
-/** The batch call for a prepared chunk, paced, and its outcome in the ledger. */
-export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): Promise<ChunkResult> {
+/**
+ * The batch call for a prepared chunk, paced, and its outcome in the ledger. `gate` hears every answer
+ * (the provider's shared state, see provider-gate.ts).
+ */
+export async function deliverChunk(
+  deps: DigestDeps,
+  prepared: PreparedChunk,
+  gate?: ProviderGate,
+): Promise<ChunkResult> {
   if (prepared.done) return { done: true };
   const { editionId, chunkNo, batch, recipients } = prepared;
   const now = () => deps.now().toISOString();
@@ -131,9 +142,13 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
     await giveUp(deps, current, "gave up: 23 h after the first attempt");
     return { done: true };
   }
+  // The clock starts before the pacer's wait, so no D1 write falls inside the span the pacer counts.
+  const clockStartedAt = current.key_used_at === null ? now() : undefined;
+  if (clockStartedAt) await startKeyClock(deps.db, editionId, chunkNo, clockStartedAt);
   await deps.pacer.wait();
   const startedAt = Date.now();
   const outcome: SendOutcome = await deps.transport.send(batch, `${editionId}:${chunkNo}`);
+  await gate?.record(outcome, deps.now());
   if (outcome.ok) {
     deps.pacer.update(startedAt, outcome.rate);
     // The provider may have refused single mails and sent the rest: those readers fail, with its reason.
@@ -157,6 +172,19 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
     }
     return { done: true };
   }
+  if (!outcome.ok && outcome.kind === "quota") {
+    // Every call waits for the reset (the gate now holds them all); this one comes back then.
+    const until = quotaResetAt(outcome.period, deps.now());
+    const wait = Math.max(1, Math.ceil((until.getTime() - deps.now().getTime()) / 1000));
+    await recordAttemptError(deps.db, editionId, chunkNo, `quota: ${outcome.message}`, {
+      counted: false,
+      nextAttemptAt: until.toISOString(),
+      now: now(),
+      ...(clockStartedAt ? { refusedCallStartedClockAt: clockStartedAt } : {}),
+    });
+    log("log", "digest-chunk-retry", { edition: editionId, chunk: chunkNo, kind: "quota", until: until.toISOString() });
+    return { done: false, retryAfterSeconds: Math.min(wait, MAX_QUEUE_DELAY_SECONDS) };
+  }
   if (outcome.retry) {
     // 429 and in-flight answers say when to come back; they are not the provider failing, so they do
     // not grow the backoff. 5xx, timeouts and lost answers do, up to MAX_BACKOFF_SECONDS.
@@ -164,7 +192,9 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
     if (outcome.kind === "rate_limited") deps.pacer.block(outcome.retryAfterSeconds);
     const failures = current.failures + (counted ? 1 : 0);
     const wanted = counted ? Math.max(outcome.retryAfterSeconds, backoff(deps, failures)) : outcome.retryAfterSeconds;
-    const firstAt = Date.parse(current.first_attempt_at ?? now());
+    const refused = outcome.kind === "rate_limited";
+    const clockAt = current.key_used_at ?? (refused ? undefined : clockStartedAt);
+    const firstAt = clockAt ? Date.parse(clockAt) : deps.now().getTime();
     const left = (firstAt + GIVE_UP_AFTER_MS - deps.now().getTime()) / 1000;
     if (left <= 0) {
       await giveUp(
@@ -180,6 +210,7 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
       counted,
       nextAttemptAt: new Date(deps.now().getTime() + wait * 1000).toISOString(),
       now: now(),
+      ...(refused && clockStartedAt ? { refusedCallStartedClockAt: clockStartedAt } : {}),
     });
     log("log", "digest-chunk-retry", {
       edition: editionId,
@@ -187,7 +218,7 @@ export async function deliverChunk(deps: DigestDeps, prepared: PreparedChunk): P
       kind: outcome.kind,
       retryAfterSeconds: wait,
     });
-    return { done: false, retryAfterSeconds: wait, providerDown: counted && failures >= 2 };
+    return { done: false, retryAfterSeconds: wait };
   }
   if (outcome.kind === "conflict") {
     // Only an accepted earlier call can have stored this key: the mail most likely went out with the

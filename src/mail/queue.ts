@@ -2,14 +2,17 @@
 // instead of losing them. Each mail is rendered once, when it is queued, and travels whole in the
 // message: every retry sends the same bytes under the same idempotency key, which Resend then
 // delivers once. mail_log holds one row per key, so a redelivered message is never sent twice and a
-// mail given up (refused, or dead-lettered after the retries) stays on record.
+// mail given up (refused, 23 h after it was queued, or dead-lettered) stays on record.
 import type { Bindings } from "../env.ts";
 import { event } from "../subscriptions/store.ts";
 import { createTransport } from "./choose-transport.ts";
+import { noteTransactionalWaiting, quotaResetAt } from "./provider-state.ts";
 import type { MailTransport, OutgoingMail } from "./transport.ts";
 
 export const MAIL_QUEUE = "briefwire-mail";
 export const MAIL_DEAD_LETTER_QUEUE = "briefwire-mail-dlq";
+/** Cloudflare Queues delay a message at most 12 h. */
+const MAX_QUEUE_DELAY_SECONDS = 12 * 3600;
 
 export interface MailMessage {
   kind: "confirmation" | "welcome";
@@ -37,8 +40,7 @@ export async function enqueueMail(db: D1Database, queue: Queue<MailMessage>, mes
 
 /**
  * Retry delay after `attempt` failed tries: doubling from the base (MAIL_BACKOFF_SECONDS, default 30),
- * capped at 800 s, so the queue's 100 retries cover about 22 hours of outage — inside the 24 hours
- * Resend keeps an idempotency key.
+ * capped at 800 s. How long a mail keeps trying is MAIL_GIVE_UP_AFTER_MS, not a count of tries.
  */
 export function mailBackoffSeconds(env: Pick<Bindings, "MAIL_BACKOFF_SECONDS">, attempt: number): number {
   const base = Number(env.MAIL_BACKOFF_SECONDS ?? 30);
@@ -71,6 +73,20 @@ const setLog = (
 
 type Delivery = { done: true } | { done: false; retryAfterSeconds: number };
 
+/**
+ * Resend keeps an idempotency key 24 h: a mail still unsent this long after it was queued (before its
+ * first call) is given up, since a later try under its key could deliver twice.
+ */
+export const MAIL_GIVE_UP_AFTER_MS = 23 * 3_600_000;
+/**
+ * A message retried this often continues as a fresh message with the same body (key included): the
+ * queue dead-letters after max_retries (100), and a rate limit held for minutes uses a try per second.
+ * The time limit above, kept in mail_log, decides when to give up, not the count.
+ */
+export const FRESH_MAIL_MESSAGE_AFTER = 90;
+/** How long a rate-limited confirmation or welcome asks the digest to leave it room (src/digest/provider-gate.ts). */
+export const ROOM_FOR_TRANSACTIONAL_MS = 60_000;
+
 /** One attempt at one mail. */
 export async function deliverMail(
   env: Pick<Bindings, "DB" | "MAIL_BACKOFF_SECONDS">,
@@ -81,8 +97,15 @@ export async function deliverMail(
 ): Promise<Delivery> {
   const db = env.DB;
   const at = now.toISOString();
-  const status = await db.prepare("SELECT status FROM mail_log WHERE idempotency_key = ?1").bind(m.key).first("status");
-  if (status !== null && status !== "queued") return { done: true }; // a redelivered message: already settled
+  const row = await db
+    .prepare("SELECT status, created_at FROM mail_log WHERE idempotency_key = ?1")
+    .bind(m.key)
+    .first<{ status: string; created_at: string }>();
+  if (row && row.status !== "queued") return { done: true }; // a redelivered message: already settled
+  if (row && now.getTime() - Date.parse(row.created_at) >= MAIL_GIVE_UP_AFTER_MS) {
+    await giveUp(db, m, attempt, now);
+    return { done: true };
+  }
   if (!(await stillWanted(db, m))) {
     await setLog(db, m.key, "dropped", at, { error: "no longer wanted (confirmed, left or erased meanwhile)" }).run();
     return { done: true };
@@ -98,8 +121,20 @@ export async function deliverMail(
     console.log(JSON.stringify({ ...log, outcome: "sent" }));
     return { done: true };
   }
+  if (!outcome.ok && outcome.kind === "quota") {
+    // The account's quota is spent: nothing goes out before it resets; try again then.
+    await setLog(db, m.key, "queued", at, { error: `quota: ${outcome.message}` }).run();
+    console.log(JSON.stringify({ ...log, outcome: "retry", problem: "quota", message: outcome.message }));
+    const reset = quotaResetAt(outcome.period, now).getTime();
+    return { done: false, retryAfterSeconds: Math.max(1, Math.ceil((reset - now.getTime()) / 1000)) };
+  }
   if (outcome.retry) {
     await setLog(db, m.key, "queued", at, { error: outcome.message }).run();
+    if (outcome.kind === "rate_limited") {
+      // Someone (most likely the digest) holds the rate: ask it to leave this mail room.
+      const until = new Date(now.getTime() + ROOM_FOR_TRANSACTIONAL_MS).toISOString();
+      await noteTransactionalWaiting(db, transport.name, until, at);
+    }
     console.log(JSON.stringify({ ...log, outcome: "retry", problem: outcome.kind, message: outcome.message }));
     // A rate limit or a request still in flight: wait as the provider says. Trouble: back off.
     const wait =
@@ -122,6 +157,33 @@ export async function deliverMail(
     }),
   );
   return { done: true };
+}
+
+/** A mail still unsent 23 h after it was queued: recorded as failed, with an event, and logged as an error. */
+async function giveUp(db: D1Database, m: MailMessage, attempt: number, now: Date) {
+  const at = now.toISOString();
+  const [updated] = await db.batch([
+    db
+      .prepare(
+        `UPDATE mail_log SET status = 'failed', updated_at = ?2,
+           last_error = 'gave up: 23 h after it was queued; last error: ' || COALESCE(last_error, 'none')
+         WHERE idempotency_key = ?1 AND status = 'queued'`,
+      )
+      .bind(m.key, at),
+  ]);
+  if (updated?.meta.changes) {
+    await event(
+      db,
+      m.subscriberId,
+      "mail-failed",
+      at,
+      { ip: null, userAgent: null },
+      { kind: m.kind, reason: "expired" },
+    ).run();
+  }
+  console.error(
+    JSON.stringify({ event: "mail-given-up", kind: m.kind, subscriber: m.subscriberId, key: m.key, attempt }),
+  );
 }
 
 /** A mail the queue gave up on: recorded as failed, with an event for its subscriber, and logged as an error. */
@@ -177,8 +239,17 @@ export async function handleMailQueue(batch: MessageBatch<MailMessage>, env: Bin
   for (const message of batch.messages) {
     try {
       const result = await deliverMail(env, transport, message.body, message.attempts, now());
-      if (result.done) message.ack();
-      else message.retry({ delaySeconds: Math.ceil(result.retryAfterSeconds) });
+      if (result.done) {
+        message.ack();
+        continue;
+      }
+      const delaySeconds = Math.min(Math.ceil(result.retryAfterSeconds), MAX_QUEUE_DELAY_SECONDS);
+      if (message.attempts < FRESH_MAIL_MESSAGE_AFTER) message.retry({ delaySeconds });
+      else {
+        // Sent before the ack: a crash in between leaves a duplicate, which mail_log makes harmless.
+        await env.MAIL_QUEUE.send(message.body, { delaySeconds, contentType: "json" });
+        message.ack();
+      }
     } catch (e) {
       console.error(
         JSON.stringify({

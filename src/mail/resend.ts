@@ -4,7 +4,8 @@ import { Resend } from "resend";
 import type { MailTransport, OutgoingMail, RateInfo, SendOutcome } from "./transport.ts";
 
 export const MAX_BATCH = 100;
-const TIMEOUT_MS = 20_000;
+/** A call without an answer by then counts as failed (an outage may be a hang). */
+export const CALL_TIMEOUT_MS = 20_000;
 
 interface ApiError {
   name?: string;
@@ -29,6 +30,10 @@ export function classifyError(error: ApiError, headers: Record<string, string> |
   const name = error.name ?? "";
   const message = `${name}: ${error.message ?? "no message"}`;
   const status = error.statusCode ?? null;
+  // Resend answers a spent quota with 429 as well: told apart by name, before any 429 is read as the rate.
+  if (name === "daily_quota_exceeded" || name === "monthly_quota_exceeded") {
+    return { ok: false, retry: true, kind: "quota", period: name.startsWith("daily") ? "daily" : "monthly", message };
+  }
   if (name === "rate_limit_exceeded" || status === 429) {
     return { ok: false, retry: true, kind: "rate_limited", retryAfterSeconds: retryAfter(headers, 1), message };
   }
@@ -36,9 +41,6 @@ export function classifyError(error: ApiError, headers: Record<string, string> |
     return { ok: false, retry: true, kind: "in_flight", retryAfterSeconds: retryAfter(headers, 2), message };
   }
   if (name === "invalid_idempotent_request") return { ok: false, retry: false, kind: "conflict", message };
-  if (name === "daily_quota_exceeded" || name === "monthly_quota_exceeded") {
-    return { ok: false, retry: false, kind: "quota", message };
-  }
   if (status === 401 || status === 403 || name === "missing_api_key" || name === "invalid_api_key") {
     return { ok: false, retry: false, kind: "auth", message };
   }
@@ -76,7 +78,7 @@ export class ResendTransport implements MailTransport {
       {
         idempotencyKey,
         batchValidation: "permissive",
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       } as { idempotencyKey: string; batchValidation: "permissive" },
     );
     if (error) return classifyError(error as ApiError, headers);

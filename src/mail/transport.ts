@@ -43,12 +43,20 @@ export type SendOutcome =
     }
   | {
       ok: false;
+      retry: true;
+      /** The account's daily or monthly quota is spent: no call succeeds before it resets. */
+      kind: "quota";
+      period: "daily" | "monthly";
+      message: string;
+    }
+  | {
+      ok: false;
       retry: false;
       /**
-       * rejected: the provider refused the content (validation); quota: daily/monthly quota; auth: bad key;
+       * rejected: the provider refused the content (validation); auth: bad key;
        * conflict: the idempotency key was used before with another payload (the earlier call was accepted).
        */
-      kind: "rejected" | "quota" | "auth" | "conflict";
+      kind: "rejected" | "auth" | "conflict";
       message: string;
     };
 

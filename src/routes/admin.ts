@@ -16,6 +16,7 @@ import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
 import { listHeaders } from "../mail/list-headers.ts";
+import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
@@ -171,7 +172,9 @@ adminRoutes.post("/digest/run", validate("json", DigestRunSchema), async (c) => 
 adminRoutes.get("/digests/:edition", async (c) => {
   const progress = await editionProgress(c.env.DB, c.req.param("edition"));
   if (!progress) return problem(c, 404, "No such edition", [{ field: "edition", reason: "was never started" }]);
-  return c.json(progress);
+  // An edition still sending may be waiting on the provider: a spent quota, or an outage.
+  const paused = progress.status === "done" ? null : await providerPause(c.env.DB, new Date());
+  return c.json({ ...progress, paused });
 });
 
 // Before a real send: the next edition of a cadence as its readers would get it, and the same mail to

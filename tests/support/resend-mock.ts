@@ -43,9 +43,10 @@ export interface Faults {
    * An outage: every API call fails, without doing any work, until the faults are set again.
    * "error500": 500 internal_server_error; "timeout": the connection drops with no answer;
    * "mixed": the two in turn; "rateLimited": 429 rate_limit_exceeded with `retry-after: outageRetryAfter`
-   * (default 1) — a neighbour on the same team holding the limit.
+   * (default 1) — a neighbour on the same team holding the limit; "dailyQuota" / "monthlyQuota": 429
+   * daily_quota_exceeded / monthly_quota_exceeded (Resend answers a spent quota with 429 too).
    */
-  outage?: "error500" | "timeout" | "mixed" | "rateLimited";
+  outage?: "error500" | "timeout" | "mixed" | "rateLimited" | "dailyQuota" | "monthlyQuota";
   outageRetryAfter?: number;
 }
 
@@ -380,6 +381,10 @@ export async function startResendMock(options: StartOptions & { clock?: () => nu
           record(0);
           res.socket?.destroy();
           return;
+        }
+        if (mode === "dailyQuota" || mode === "monthlyQuota") {
+          const period = mode === "dailyQuota" ? "daily" : "monthly";
+          throw new ApiError(429, `${period}_quota_exceeded`, `You have reached your ${period} email sending quota.`);
         }
         if (mode === "rateLimited") {
           record(429);

@@ -111,6 +111,10 @@ class SimulatedPacer implements CallPacer {
   block(seconds: number): void {
     this.#nextAt = Math.max(this.#nextAt, this.#sim.now + seconds * 1000);
   }
+  readyIn(): number {
+    return Math.max(0, this.#nextAt - this.#sim.now, this.#lastCallAt + this.#spacingMs - this.#sim.now);
+  }
+  reserve(): void {}
 }
 
 export class SimulatedPlatform {
@@ -122,6 +126,8 @@ export class SimulatedPlatform {
   readonly pacer: CallPacer;
   /** 15-minute sweeps run so far. */
   sweeps = 0;
+  /** Simulated wall time each consumer invocation took (the platform stops one at 15 minutes). */
+  batchWallMs: number[] = [];
 
   /** `callsPerSecond`: the provider's rate the sender keeps to (default: calls take no time). */
   constructor(start: Date, o: { callsPerSecond?: number } = {}) {
@@ -211,12 +217,14 @@ export class SimulatedPlatform {
         for (const m of messages) m.retry(options);
       },
     } as unknown as MessageBatch<DigestMessage>;
+    const startedAt = this.now;
     try {
       await consumeBatch(deps, batch);
     } catch {
       // A consumer that throws: the platform retries every message not acknowledged.
       for (const m of messages) if (!outcomes.has(m.id)) m.retry();
     }
+    this.batchWallMs.push(this.now - startedAt);
     // A message neither acknowledged nor retried counts as acknowledged when the consumer returns.
     for (const h of held) queue.settle(h, outcomes.get(h.id) ?? "ack");
   }
