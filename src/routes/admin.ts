@@ -1,10 +1,12 @@
-// The publisher's API under /admin, behind `Authorization: Bearer <ADMIN_TOKEN>`.
+// The publisher's JSON API under /admin: `Authorization: Bearer <ADMIN_TOKEN>` for scripts, or a verified
+// Cloudflare Access token where Access is configured (src/console/entry.ts).
 
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { CADENCE_REASON, CADENCES } from "../cadences.ts";
-import { adminToken } from "../config.ts";
+import { ACCESS_HEADER } from "../console/access.ts";
+import { fromThisSite, whoEnters } from "../console/entry.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
@@ -25,25 +27,22 @@ export const adminRoutes = new Hono<AppEnv>();
 
 const encoder = new TextEncoder();
 
-async function digest(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-}
-
-/** Constant-time check of the bearer token (hashes first, so lengths leak nothing either). */
-export async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
-  const expected = adminToken(c.env);
-  const header = c.req.header("Authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!expected || !match) return false;
-  const [a, b] = await Promise.all([digest(match[1] as string), digest(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
-
+// Who may call it: see src/console/entry.ts (Access, the bearer token, or the console's session).
 adminRoutes.use(async (c, next) => {
-  if (!(await isAdmin(c))) {
+  const entry = await whoEnters(c);
+  if (entry.kind === "not-configured") {
+    return problem(c, 503, "Not available", [{ field: "configuration", reason: `set ${entry.setting}` }]);
+  }
+  if (entry.kind === "access-denied") {
+    return problem(c, 401, "Unauthorized", [{ field: ACCESS_HEADER, reason: entry.reason }]);
+  }
+  if (entry.kind !== "admin") {
     const res = problem(c, 401, "Unauthorized", [{ field: "Authorization", reason: "must be Bearer <ADMIN_TOKEN>" }]);
     res.headers.set("WWW-Authenticate", 'Bearer realm="briefwire admin"');
     return res;
+  }
+  if (!(await fromThisSite(c, entry))) {
+    return problem(c, 403, "Forbidden", [{ field: "Origin", reason: "must be this site; nothing was changed" }]);
   }
   await next();
   c.header("Cache-Control", "no-store");
