@@ -71,13 +71,20 @@ it("rebuilds the cadence tables with rows in every table that references them: n
   const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0008_"));
   expect(migration).toBeDefined();
   // The index it adds on deliveries is new, not a rebuild: drop it so the statements run as the first time.
-  // A later migration's index on editions did not exist yet when 0008 ran: drop it before, and create
-  // it again after, as the later migration does.
-  const later = "CREATE INDEX editions_by_completion ON editions (status, completed_at)";
+  // Later migrations' indexes on editions (0009, 0014) did not exist yet when 0008 ran: drop them
+  // before, and create them again after, as the later migrations do.
+  const later = [
+    "CREATE INDEX editions_by_completion ON editions (status, completed_at)",
+    "CREATE INDEX editions_newest ON editions (created_at, id)",
+  ];
   await env.DB.batch(
-    ["DROP INDEX deliveries_by_subscriber", "DROP INDEX editions_by_completion", ...migration!.queries, later].map(
-      (q) => env.DB.prepare(q),
-    ),
+    [
+      "DROP INDEX deliveries_by_subscriber",
+      "DROP INDEX editions_by_completion",
+      "DROP INDEX editions_newest",
+      ...migration!.queries,
+      ...later,
+    ].map((q) => env.DB.prepare(q)),
   );
 
   const after = await snapshot();

@@ -11,13 +11,12 @@ import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
 import { periodBefore } from "../digest/plan.ts";
-import { type EditionPreview, previewEdition, testMail } from "../digest/preview.ts";
+import { type EditionPreview, previewEdition, sendTestMail } from "../digest/preview.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
-import { listHeaders } from "../mail/list-headers.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
 import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
@@ -258,15 +257,7 @@ adminRoutes.post("/digest/test", validate("json", TestSendSchema), async (c) => 
   const p = await previewEdition(deps, body.cadence, deps.now(), body.topics);
   const summary = { edition: p.edition, cadence: p.cadence, items: p.items.length, recipients: p.recipients };
   if (!p.mail) return c.json({ sent: false, to: address.email, ...summary });
-  const mail = testMail(
-    { ...p, mail: p.mail },
-    address.email,
-    deps.from,
-    (unsubscribeUrl) => listHeaders(content.site, deps.base, unsubscribeUrl),
-    deps.base,
-  );
-  // A key of its own per test: asking twice sends twice, and nothing here is an edition's chunk.
-  const outcome = await deps.transport.send([mail], `test:${p.edition}:${crypto.randomUUID()}`);
+  const { mail, outcome } = await sendTestMail(deps, content.site, p, p.mail, address.email);
   if (!outcome.ok) {
     console.error(JSON.stringify({ event: "digest-test-failed", edition: p.edition, kind: outcome.kind }));
     return problem(c, 502, "The mail provider did not take the test mail", [
