@@ -1,4 +1,5 @@
 // Editions for the publisher to browse: newest first, a page at a time, and those still going out.
+import { CADENCES } from "../cadences.ts";
 import type { EditionRow } from "./ledger.ts";
 
 /** Where the next page starts: the last edition shown (created_at, then id, both descending). */
@@ -37,4 +38,24 @@ export function encodeCursor(row: Pick<EditionRow, "created_at" | "id">): string
 export function decodeCursor(value: string | undefined): EditionCursor | null {
   const match = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)~([A-Za-z0-9_-]{1,200})$/.exec(value ?? "");
   return match ? { createdAt: match[1] as string, id: match[2] as string } : null;
+}
+
+/** Which editions carried each of these briefings, per cadence (edition_briefings' key: cadence, slug). */
+export async function editionsCarrying(
+  db: D1Database,
+  slugs: string[],
+): Promise<Map<string, { cadence: string; edition: string }[]>> {
+  const { results } = await db
+    .prepare(
+      `SELECT slug, cadence, edition_id FROM edition_briefings
+       WHERE cadence IN (SELECT value FROM json_each(?1)) AND slug IN (SELECT value FROM json_each(?2))
+       ORDER BY slug, cadence`,
+    )
+    .bind(JSON.stringify(CADENCES), JSON.stringify(slugs))
+    .all<{ slug: string; cadence: string; edition_id: string }>();
+  const carried = new Map<string, { cadence: string; edition: string }[]>();
+  for (const r of results) {
+    carried.set(r.slug, [...(carried.get(r.slug) ?? []), { cadence: r.cadence, edition: r.edition_id }]);
+  }
+  return carried;
 }

@@ -4,23 +4,34 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { html } from "hono/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { CADENCE_REASON, type Cadence, isCadence } from "../cadences.ts";
+import { CADENCE_REASON, CADENCES, type Cadence, isCadence } from "../cadences.ts";
 import { adminToken, isLocal } from "../config.ts";
+import { briefingsPage } from "../console/briefings-page.ts";
 import { sendingPace } from "../console/edition-rate.ts";
 import { editionPage, editionsPage, previewPage, runConfirmPage, type TestForm } from "../console/editions-pages.ts";
 import { type Entry, fromThisSite, sameSecret, whoEnters } from "../console/entry.ts";
 import { CONSOLE_SCRIPT_PATH, consolePage } from "../console/layout.ts";
+import { type Health, overviewPage } from "../console/overview-page.ts";
 import { CONSOLE_SCRIPT } from "../console/script.ts";
 import { endSession, startSession } from "../console/session.ts";
 import { accessDeniedPage, foreignOriginPage, notConfiguredPage, signInPage } from "../console/sign-in-page.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
-import { decodeCursor, editionsNewestFirst, encodeCursor } from "../digest/edition-list.ts";
+import {
+  decodeCursor,
+  editionsCarrying,
+  editionsInFlight,
+  editionsNewestFirst,
+  encodeCursor,
+} from "../digest/edition-list.ts";
 import { editionProgress, getEdition, type Progress } from "../digest/ledger.ts";
+import { nextRun } from "../digest/plan.ts";
 import { previewEdition, sampleMail, sendTestMail } from "../digest/preview.ts";
+import { STALL_MS } from "../digest/sweeper.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { parseAddress } from "../subscriptions/address.ts";
+import { subscriberStats } from "../subscriptions/reports.ts";
 import type { Html } from "../web/layout.ts";
 
 export const consoleRoutes = new Hono<AppEnv>();
@@ -92,13 +103,28 @@ consoleRoutes.post("/admin/sign-out", signedIn, (c) => {
   return c.redirect("/admin/", 303);
 });
 
-consoleRoutes.get("/admin/", signedIn, (c) =>
-  sendPage(c, 200, consolePage(ctxOf(c), { title: "Overview", path: "/admin/", nav: true, main: overviewMain() })),
-);
-
-function overviewMain() {
-  return html`<h1>Overview</h1>`;
-}
+consoleRoutes.get("/admin/", signedIn, async (c) => {
+  const db = c.env.DB;
+  const now = new Date();
+  const [stats, latest, flying] = await Promise.all([
+    subscriberStats(db),
+    editionsNewestFirst(db, null, 5),
+    editionsInFlight(db),
+  ]);
+  const editions = await Promise.all(
+    latest.map(async (edition) => ({ edition, progress: (await editionProgress(db, edition.id)) as Progress })),
+  );
+  const health: Health = {
+    inFlight: flying.map((edition) => {
+      const idle = now.getTime() - Date.parse(edition.updated_at);
+      return { edition, stuckMinutes: idle > STALL_MS ? idle / 60_000 : null };
+    }),
+    transport: c.env.RESEND_API_KEY ? "resend" : "outbox",
+    webhookSecretSet: !!c.env.RESEND_WEBHOOK_SECRET,
+    nextRuns: Object.fromEntries(CADENCES.map((cadence) => [cadence, nextRun(cadence, now)])) as Record<Cadence, Date>,
+  };
+  return sendPage(c, 200, overviewPage(ctxOf(c), stats, editions, health));
+});
 
 rejectOtherMethods(consoleRoutes, "/admin/sign-in", ["POST"]);
 rejectOtherMethods(consoleRoutes, "/admin/sign-out", ["POST"]);
@@ -231,3 +257,15 @@ rejectOtherMethods(consoleRoutes, "/admin/editions/preview/:cadence", ["GET", "H
 rejectOtherMethods(consoleRoutes, "/admin/editions/preview/:cadence/test", ["POST"]);
 rejectOtherMethods(consoleRoutes, "/admin/preview/:cadence/mail", ["GET", "HEAD"]);
 rejectOtherMethods(consoleRoutes, "/admin/editions/:id", ["GET", "HEAD"]);
+
+// Briefings: read-only, the index of recent briefings the digest works from.
+consoleRoutes.get("/admin/briefings", signedIn, async (c) => {
+  const index = await c.get("briefingIndex")();
+  const carried = await editionsCarrying(
+    c.env.DB,
+    index.briefings.map((b) => b.slug),
+  );
+  return sendPage(c, 200, briefingsPage(ctxOf(c), index.briefings, carried, index.completeFrom ?? null));
+});
+
+rejectOtherMethods(consoleRoutes, "/admin/briefings", ["GET", "HEAD"]);

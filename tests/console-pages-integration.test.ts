@@ -1,6 +1,6 @@
-// The console's editions pages with real local D1: the list (newest first, paged, each a link by id),
+// The console's pages with real local D1: the editions list (newest first, paged, each a link by id),
 // an edition's numbers (refreshing while in flight), Run now behind a confirmation, the preview of the
-// next edition with Send test, and the sample when nothing is new.
+// next edition with Send test and the sample when nothing is new; the overview and the briefings.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -205,5 +205,53 @@ describe("the preview of the next edition", () => {
     const confirm = await (await page("/admin/editions/run/daily")).text();
     expect(confirm).toContain("Nothing to send");
     expect(await select(confirm, "main form button")).toHaveLength(0);
+  });
+});
+
+describe("the overview", () => {
+  it("counts the list, flags rates over the providers' limits, and reports health", async () => {
+    await seedSubscribers({ prefix: "console-pending", count: 1, status: "pending" });
+    await post("/admin/editions/run/daily");
+    await deliverQueued(content);
+    // One of three bounced: 33 % is over the 4 % providers tolerate; no complaint.
+    await env.DB.prepare("UPDATE deliveries SET bounced_at = ?1 WHERE rowid = (SELECT MIN(rowid) FROM deliveries)")
+      .bind(iso(Date.now()))
+      .run();
+    await env.DB.prepare(
+      `INSERT INTO editions (id, cadence, window_from, window_to, items, tags, status, created_at, updated_at)
+       VALUES ('weekly-stuck', 'weekly', ?1, ?1, '["alpha"]', '[]', 'sending', ?1, ?1)`,
+    )
+      .bind(iso(Date.now() - 2 * HOUR))
+      .run();
+    const res = await page("/admin/");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const tiles = (await select(html, ".tiles li")).map((t) => t.text.replace(/\s+/g, " "));
+    expect(tiles).toContain("3confirmed");
+    expect(tiles).toContain("1pending");
+    const row = (await select(html, "section[aria-labelledby=last-editions] tbody td")).map((t) => t.text);
+    expect(row).toContain("33.3 % (too high)");
+    expect(row).toContain("0 %");
+    expect(html).toMatch(/weekly-stuck<\/a>: sending — <span class="flag">stuck: no progress for/);
+    expect(html).toContain("the local outbox");
+    expect(html).toMatch(/RESEND_WEBHOOK_SECRET<\/code>\): <span class="flag">not set/);
+    expect((await select(html, "section[aria-labelledby=health] li")).map((l) => l.text.split(":")[0])).toEqual(
+      expect.arrayContaining(["instant", "daily", "weekly"]),
+    );
+  });
+});
+
+describe("the briefings", () => {
+  it("lists each briefing with its date, the editions that carried it and links to its page and feeds", async () => {
+    await post("/admin/editions/run/daily");
+    const html = await (await page("/admin/briefings")).text();
+    const titles = (await select(html, "tbody th a")).map((a) => [a.text, a.attrs.href]);
+    expect(titles).toEqual([
+      ["Beta & co <met>", "/briefings/beta"],
+      ["Alpha agreed", "/briefings/alpha"],
+    ]);
+    const carried = (await select(html, "tbody td a")).map((a) => a.attrs.href);
+    expect(carried.filter((h) => h === `/admin/editions/${today()}`)).toHaveLength(2);
+    expect((await select(html, "main p a")).map((a) => a.attrs.href)).toEqual(["/feed.xml", "/atom.xml", "/feed.json"]);
   });
 });
