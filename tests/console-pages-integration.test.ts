@@ -85,7 +85,13 @@ describe("Run now", () => {
     expect(res.headers.get("Location")).toBe(`/admin/editions/${today()}`);
     expect(await editionCount()).toBe(1);
 
-    const flying = await (await page(`/admin/editions/${today()}`)).text();
+    const flyingRes = await page(`/admin/editions/${today()}`);
+    // The CSP lets in the console's own script and its polling, nothing inline.
+    const csp = flyingRes.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    const flying = await flyingRes.text();
     expect((await select(flying, "h1"))[0]?.text).toBe(`Edition ${today()}`);
     const [live] = await select(flying, "[data-progress-url]");
     expect(live?.attrs["data-progress-url"]).toBe(`/admin/digests/${today()}`);
