@@ -116,6 +116,12 @@ describe("local mode: the sign-in form", () => {
     expect(res.headers.get("Set-Cookie")).toContain("Path=/admin");
   });
 
+  it("/admin leads to /admin/", async () => {
+    const res = await get("/admin", { redirect: "manual" });
+    expect(res.status).toBe(301);
+    expect(res.headers.get("Location")).toBe("/admin/");
+  });
+
   it("GET never changes anything: sign-in and sign-out answer 405 to GET", async () => {
     expect((await get("/admin/sign-out")).status).toBe(405);
     expect((await get("/admin/sign-in?token=dev-admin-token")).status).toBe(405);
