@@ -55,6 +55,8 @@ export interface EditionRow {
   chunks: number;
   delivered: number;
   created_at: string;
+  /** Last time planning or sending moved it (the sweeper's stall clock). */
+  updated_at: string;
   completed_at: string | null;
 }
 

@@ -2,9 +2,11 @@
 // themselves) before it goes out. Chooses exactly as the scheduled run will (regularEdition over the
 // cadence's record) and renders through the same template, but writes nothing: no edition, no claim
 // on the briefings, no ledger row, not even a first-seen record.
-import type { BriefingIndex } from "../content/schema.ts";
-import type { OutgoingMail } from "../mail/transport.ts";
+import type { BriefingIndex, Site } from "../content/schema.ts";
+import { listHeaders } from "../mail/list-headers.ts";
+import type { OutgoingMail, SendOutcome } from "../mail/transport.ts";
 import { readCadenceRecord } from "./briefing-record.ts";
+import type { DigestDeps } from "./deps.ts";
 import { countRecipients } from "./ledger.ts";
 import { type Cadence, nextRun, regularEdition, slugsOfVariant, tagsOfItems, variantFor } from "./plan.ts";
 import { personalise, type RenderedVariant, renderVariant } from "./render.ts";
@@ -33,8 +35,9 @@ export async function previewEdition(
   cadence: Cadence,
   now: Date,
   topics: string[] = [],
+  /** When the edition runs: the next scheduled run, or `now` for what a run started now would send. */
+  runAt = nextRun(cadence, now),
 ): Promise<EditionPreview> {
-  const runAt = nextRun(cadence, now);
   const record = await readCadenceRecord(deps.db, cadence);
   const choice = regularEdition(deps.content, cadence, runAt, record);
   const slugs = slugsOfVariant(variantFor(topics, choice.items));
@@ -63,4 +66,35 @@ export function testMail(
     headers: headersFor(previewLinks(base).unsubscribeUrl),
     tags: [{ name: "kind", value: "test" }],
   };
+}
+
+/**
+ * When the next edition would carry nothing: the newest briefing rendered as that edition's mail would
+ * be, so the publisher can still see and test the mail. Null when there is no briefing at all.
+ */
+export async function sampleMail(
+  deps: { content: BriefingIndex; base: string },
+  preview: EditionPreview,
+): Promise<RenderedVariant | null> {
+  const latest = deps.content.briefings[0];
+  if (!latest) return null;
+  const edition = { id: preview.edition, cadence: preview.cadence, to: preview.runAt };
+  const rendered = await renderVariant(deps.content, deps.base, edition, [latest]);
+  return { ...rendered, ...personalise(rendered, previewLinks(deps.base)) };
+}
+
+/**
+ * Mails `mail` (a preview's, or the sample's) to one address as a test. A key of its own per test:
+ * asking twice sends twice, and nothing here is an edition's chunk.
+ */
+export async function sendTestMail(
+  deps: Pick<DigestDeps, "transport" | "from" | "base">,
+  site: Site,
+  preview: EditionPreview,
+  mail: RenderedVariant,
+  to: string,
+): Promise<{ mail: OutgoingMail; outcome: SendOutcome }> {
+  const outgoing = testMail({ ...preview, mail }, to, deps.from, (u) => listHeaders(site, deps.base, u), deps.base);
+  const outcome = await deps.transport.send([outgoing], `test:${preview.edition}:${crypto.randomUUID()}`);
+  return { mail: outgoing, outcome };
 }

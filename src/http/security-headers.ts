@@ -30,9 +30,18 @@ const mailPartHeaders = secureHeaders({
   },
 });
 
+// The console: its own script file (live progress), which polls the JSON API, and the mail preview
+// framed from this origin. Still no inline script or style.
+const consoleHeaders = secureHeaders({
+  contentSecurityPolicy: { ...SITE_CSP, scriptSrc: ["'self'"], connectSrc: ["'self'"], frameSrc: ["'self'"] },
+});
+
 export const securityHeaders: MiddlewareHandler = (c, next) => {
   const path = c.req.path;
-  if (/^\/outbox\/[^/]+\/html$/.test(path)) return mailPartHeaders(c, next);
+  if (/^\/outbox\/[^/]+\/html$/.test(path) || /^\/admin\/preview\/[^/]+\/mail$/.test(path)) {
+    return mailPartHeaders(c, next);
+  }
+  if (path === "/admin" || path.startsWith("/admin/")) return consoleHeaders(c, next);
   if (path === "/outbox") return outboxHeaders(c, next);
   return siteHeaders(c, next);
 };

@@ -1,21 +1,22 @@
-// The publisher's API under /admin, behind `Authorization: Bearer <ADMIN_TOKEN>`.
+// The publisher's JSON API under /admin: `Authorization: Bearer <ADMIN_TOKEN>` for scripts, or a verified
+// Cloudflare Access token where Access is configured (src/console/entry.ts).
 
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { CADENCE_REASON, CADENCES } from "../cadences.ts";
-import { adminToken } from "../config.ts";
+import { ACCESS_HEADER } from "../console/access.ts";
+import { fromThisSite, whoEnters } from "../console/entry.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
 import { periodBefore } from "../digest/plan.ts";
-import { type EditionPreview, previewEdition, testMail } from "../digest/preview.ts";
+import { type EditionPreview, previewEdition, sendTestMail } from "../digest/preview.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
 import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
-import { listHeaders } from "../mail/list-headers.ts";
 import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
@@ -26,25 +27,22 @@ export const adminRoutes = new Hono<AppEnv>();
 
 const encoder = new TextEncoder();
 
-async function digest(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-}
-
-/** Constant-time check of the bearer token (hashes first, so lengths leak nothing either). */
-export async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
-  const expected = adminToken(c.env);
-  const header = c.req.header("Authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!expected || !match) return false;
-  const [a, b] = await Promise.all([digest(match[1] as string), digest(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
-
+// Who may call it: see src/console/entry.ts (Access, the bearer token, or the console's session).
 adminRoutes.use(async (c, next) => {
-  if (!(await isAdmin(c))) {
+  const entry = await whoEnters(c);
+  if (entry.kind === "not-configured") {
+    return problem(c, 503, "Not available", [{ field: "configuration", reason: `set ${entry.setting}` }]);
+  }
+  if (entry.kind === "access-denied") {
+    return problem(c, 401, "Unauthorized", [{ field: ACCESS_HEADER, reason: entry.reason }]);
+  }
+  if (entry.kind !== "admin") {
     const res = problem(c, 401, "Unauthorized", [{ field: "Authorization", reason: "must be Bearer <ADMIN_TOKEN>" }]);
     res.headers.set("WWW-Authenticate", 'Bearer realm="briefwire admin"');
     return res;
+  }
+  if (!(await fromThisSite(c, entry))) {
+    return problem(c, 403, "Forbidden", [{ field: "Origin", reason: "must be this site; nothing was changed" }]);
   }
   await next();
   c.header("Cache-Control", "no-store");
@@ -281,15 +279,7 @@ adminRoutes.post("/digest/test", validate("json", TestSendSchema), async (c) => 
   const p = await previewEdition(deps, body.cadence, deps.now(), body.topics);
   const summary = { edition: p.edition, cadence: p.cadence, items: p.items.length, recipients: p.recipients };
   if (!p.mail) return c.json({ sent: false, to: address.email, ...summary });
-  const mail = testMail(
-    { ...p, mail: p.mail },
-    address.email,
-    deps.from,
-    (unsubscribeUrl) => listHeaders(content.site, deps.base, unsubscribeUrl),
-    deps.base,
-  );
-  // A key of its own per test: asking twice sends twice, and nothing here is an edition's chunk.
-  const outcome = await deps.transport.send([mail], `test:${p.edition}:${crypto.randomUUID()}`);
+  const { mail, outcome } = await sendTestMail(deps, content.site, p, p.mail, address.email);
   if (!outcome.ok) {
     console.error(JSON.stringify({ event: "digest-test-failed", edition: p.edition, kind: outcome.kind }));
     return problem(c, 502, "The mail provider did not take the test mail", [

@@ -3,18 +3,18 @@
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { isLocal } from "../config.ts";
+import { hasAdminBearer } from "../console/entry.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { getOutboxMessage, listOutbox } from "../mail/outbox.ts";
 import { page } from "../web/layout.ts";
-import { isAdmin } from "./admin.ts";
 import { renderError } from "./pages.ts";
 
 export const outboxRoutes = new Hono<AppEnv>();
 
 async function outboxAvailable(c: Context<AppEnv>): Promise<boolean> {
   if (c.env.RESEND_API_KEY) return false;
-  return isLocal(c.env) || (await isAdmin(c));
+  return isLocal(c.env) || (await hasAdminBearer(c));
 }
 
 outboxRoutes.use("/outbox*", async (c, next) => {

@@ -52,4 +52,19 @@ table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: 0.95r
 caption { text-align: left; font-weight: 600; margin-bottom: 0.4rem; }
 th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: 0.35rem 0.6rem 0.35rem 0; }
 pre.mail-text, pre.headers { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--card); padding: 0.8rem; border-radius: 6px; font-size: 0.85rem; }
+/* The publisher's console (/admin/): a wider page for tables, the nav wrapping at phone width. */
+body.console .wrap { max-width: 64rem; }
+nav.console ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 1.1rem; margin: 0; padding: 0; align-items: baseline; }
+nav.console a[aria-current=page] { font-weight: 700; color: var(--fg); }
+nav.console form { margin: 0; }
+button.link { background: none; color: var(--accent); padding: 0; font-weight: 400; text-decoration: underline; }
+.panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem 1.2rem; margin: 1rem 0; }
+.panel input[type=password], .panel input[type=email] { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); max-width: 100%; width: 22rem; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.6rem; list-style: none; padding: 0; margin: 1rem 0; }
+.tiles li { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.8rem; }
+.tiles strong { display: block; font-size: 1.4rem; }
+.scroll { overflow-x: auto; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.flag { color: var(--error); font-weight: 700; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: center; }
 `;

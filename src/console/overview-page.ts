@@ -1,0 +1,98 @@
+// The console's front page: the list in counts, the last editions with their rates (flagged where
+// mailbox providers start to penalise), and the health of sending.
+import { html, raw } from "hono/html";
+import { CADENCES, type Cadence } from "../cadences.ts";
+import type { EditionRow, Progress } from "../digest/ledger.ts";
+import type { Stats } from "../subscriptions/reports.ts";
+import type { Html } from "../web/layout.ts";
+import { BOUNCE_LIMIT, COMPLAINT_LIMIT, deliveryRates } from "./delivery-rates.ts";
+import { count, duration, percent, utcTime } from "./format.ts";
+import { type ConsoleContext, consolePage } from "./layout.ts";
+
+export interface Health {
+  inFlight: { edition: EditionRow; stuckMinutes: number | null }[];
+  transport: "resend" | "outbox";
+  webhookSecretSet: boolean;
+  nextRuns: Record<Cadence, Date>;
+}
+
+function tile(label: string, n: number) {
+  return html`<li><strong>${count(n)}</strong>${label}</li>`;
+}
+
+function subscribers(stats: Stats) {
+  // The subscribers pages (search, history, growth over 90 days, kept counters) add to this section.
+  return html`<section aria-labelledby="subscribers">
+<h2 id="subscribers">Subscribers</h2>
+<ul class="tiles">
+${tile("confirmed", stats.byStatus.confirmed ?? 0)}${tile("pending", stats.byStatus.pending ?? 0)}${tile("unsubscribed", stats.byStatus.unsubscribed ?? 0)}${tile("bounced", stats.byStatus.bounced ?? 0)}${tile("complained", stats.byStatus.complained ?? 0)}
+</ul>
+<p>Confirmed by cadence: ${CADENCES.map((c, i) => html`${i ? ", " : ""}${c} ${count(stats.confirmedByCadence[c] ?? 0)}`)}.</p>
+</section>`;
+}
+
+function rate(part: number, sent: number, flagged: boolean) {
+  const text = percent(part, sent);
+  return flagged ? html`<span class="flag">${text} (too high)</span>` : text;
+}
+
+function lastEditions(rows: { edition: EditionRow; progress: Progress }[]) {
+  const body = rows.map(({ edition: e, progress: p }) => {
+    const r = deliveryRates(p);
+    return html`<tr><th scope="row"><a href="/admin/editions/${e.id}">${e.id}</a></th><td class="num">${count(p.recipients)}</td><td class="num">${count(p.sent)}</td><td class="num">${count(p.delivered)}</td><td class="num">${count(p.bounced)}</td><td class="num">${rate(p.bounced, p.sent, r.bounceFlag)}</td><td class="num">${count(p.complained)}</td><td class="num">${rate(p.complained, p.sent, r.complaintFlag)}</td></tr>
+`;
+  });
+  return html`<section aria-labelledby="last-editions">
+<h2 id="last-editions">Last editions</h2>
+${
+  rows.length
+    ? html`<p>Rates are of the mail sent. Mailbox providers start to penalise a sender over ${percent(BOUNCE_LIMIT, 1)} bounces or ${percent(COMPLAINT_LIMIT, 1)} complaints: such rates are marked “too high”.</p>
+<div class="scroll"><table>
+<caption>The last editions</caption>
+<thead><tr><th scope="col">Edition</th><th scope="col" class="num">Recipients</th><th scope="col" class="num">Sent</th><th scope="col" class="num">Delivered</th><th scope="col" class="num">Bounced</th><th scope="col" class="num">Bounce rate</th><th scope="col" class="num">Complained</th><th scope="col" class="num">Complaint rate</th></tr></thead>
+<tbody>
+${body}</tbody>
+</table></div>`
+    : html`<p>No edition yet. <a href="/admin/editions">Preview or run one</a>.</p>`
+}
+<p><a href="/admin/editions">All editions</a></p>
+</section>`;
+}
+
+function health(h: Health) {
+  const flying = h.inFlight.length
+    ? html`<ul>${h.inFlight.map(
+        ({ edition: e, stuckMinutes }) =>
+          html`<li><a href="/admin/editions/${e.id}">${e.id}</a>: ${e.status}${
+            stuckMinutes === null
+              ? raw("")
+              : html` — <span class="flag">stuck: no progress for ${duration(stuckMinutes)}</span> (the sweeper resumes it within 15 minutes)`
+          }</li>`,
+      )}</ul>`
+    : html`<p>No edition is going out right now.</p>`;
+  return html`<section aria-labelledby="health">
+<h2 id="health">Health</h2>
+<h3>Editions in flight</h3>
+${flying}
+<h3>Sending</h3>
+<ul>
+<li>Transport: ${h.transport === "resend" ? "Resend" : html`the local outbox (no <code>RESEND_API_KEY</code>): mail goes to <a href="/outbox">/outbox</a>`}</li>
+<li>Webhook secret (<code>RESEND_WEBHOOK_SECRET</code>): ${h.webhookSecretSet ? "set" : html`<span class="flag">not set</span> — deliveries, bounces and complaints are not recorded`}</li>
+</ul>
+<h3>Next scheduled runs</h3>
+<ul>${CADENCES.map((c) => html`<li>${c}: ${utcTime(h.nextRuns[c])}</li>`)}</ul>
+</section>`;
+}
+
+export function overviewPage(
+  ctx: ConsoleContext,
+  stats: Stats,
+  editions: { edition: EditionRow; progress: Progress }[],
+  h: Health,
+): Html {
+  const main = html`<h1>Overview</h1>
+${subscribers(stats)}
+${lastEditions(editions)}
+${health(h)}`;
+  return consolePage(ctx, { title: "Overview", path: "/admin/", nav: true, main });
+}
