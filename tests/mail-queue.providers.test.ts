@@ -143,7 +143,7 @@ describe("the consumer, in simulated time", () => {
       "SELECT transactional_until FROM provider_state WHERE provider = 'resend'",
     ).first<string>("transactional_until");
     expect(waiting).not.toBeNull();
-  }, 60_000);
+  }, 180_000);
 
   it("gives a transactional mail up 23 h after it was queued, recorded and logged, never sent", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
