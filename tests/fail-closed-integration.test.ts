@@ -2,7 +2,6 @@
 // and logs an error: nothing goes into the outbox and nothing is recorded as sent.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app.ts";
 import { ConfigError, DEV_WEBHOOK_SECRET } from "../src/config.ts";
@@ -13,6 +12,7 @@ import { createTransport } from "../src/mail/choose-transport.ts";
 import { handleMailQueue, MAIL_QUEUE, type MailMessage } from "../src/mail/queue.ts";
 import { signToken } from "../src/subscriptions/tokens.ts";
 import { compile, SEED_FILE } from "./support/fixtures.ts";
+import { signedEvent } from "./support/webhooks.ts";
 
 const DEPLOYED = "https://briefings.example.org";
 const deployed = {
@@ -165,25 +165,16 @@ describe("no RESEND_API_KEY outside local mode", () => {
 
 describe("the development webhook secret", () => {
   /** A bounce for `to`, signed with the secret .dev.vars.example holds. */
-  function signedBounce(to: string) {
-    const id = `msg_dev_${to}`;
-    const at = new Date();
-    const body = JSON.stringify({
-      type: "email.bounced",
-      created_at: at.toISOString(),
-      data: { email_id: `dev-${to}`, to: [to], bounce: { type: "Permanent" } },
-    });
-    return {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "svix-id": id,
-        "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
-        "svix-signature": new Webhook(DEV_WEBHOOK_SECRET).sign(id, at, body),
+  const signedBounce = (to: string) =>
+    signedEvent(
+      {
+        type: "email.bounced",
+        created_at: new Date().toISOString(),
+        data: { email_id: `dev-${to}`, to: [to], bounce: { type: "Permanent" } },
       },
-      body,
-    };
-  }
+      DEV_WEBHOOK_SECRET,
+      `msg_dev_${to}`,
+    );
 
   it("verifies signed test events locally, and suppresses the bounced address", async () => {
     await pendingSubscriber("dev-bounce@example.org");

@@ -5,20 +5,24 @@ import { get } from "./worker.ts";
 
 let ids = 0;
 
-export async function postEvent(event: unknown): Promise<{ status: number; body: { handled?: string } }> {
-  const id = `msg_support_${++ids}`;
+/** The POST Resend (Svix) makes for `event`, signed with `secret`. */
+export function signedEvent(event: unknown, secret: string, id = `msg_support_${++ids}`): RequestInit {
   const at = new Date();
   const body = JSON.stringify(event);
-  const res = await get("/webhooks/resend", {
+  return {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
       "svix-id": id,
       "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
-      "svix-signature": new Webhook(TEST_WEBHOOK_SECRET).sign(id, at, body),
+      "svix-signature": new Webhook(secret).sign(id, at, body),
     },
     body,
-  });
+  };
+}
+
+export async function postEvent(event: unknown): Promise<{ status: number; body: { handled?: string } }> {
+  const res = await get("/webhooks/resend", signedEvent(event, TEST_WEBHOOK_SECRET));
   return { status: res.status, body: (await res.json()) as { handled?: string } };
 }
 
