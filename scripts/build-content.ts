@@ -15,13 +15,16 @@
 // - BRIEFWIRE_ASSETS: another output folder for the documents (tests that serve another origin).
 // - BRIEFWIRE_KEEP_SITE_JSON=1: leave .generated/site.json alone (tests building documents beside a
 //   running test suite, whose Worker bundle imports that file).
+// - BRIEFWIRE_NOW: the moment (RFC 3339) the build takes as now: briefings dated later are scheduled
+//   (src/documents/schedule.ts). Default: the clock.
 // - BRIEFWIRE_BUILD_THREADS: how many threads render the documents. Default: one per core, at most
 //   four, and one per 2,000 briefings (src/documents/prerender.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { siteInfoOf } from "../src/content/briefing-index.ts";
 import { ContentError, compileContent, type SourceFile } from "../src/content/compile.ts";
-import { prerender } from "../src/documents/prerender.ts";
+import { publishedBy } from "../src/content/publication.ts";
+import { prerenderScheduled } from "../src/documents/schedule-build.ts";
 
 const root = join(import.meta.dirname, "..");
 const dataDir = process.env.BRIEFWIRE_DATA ?? join(root, "data");
@@ -45,6 +48,12 @@ const files = readdirSync(briefingsDir)
   .sort()
   .map((name) => read(join(briefingsDir, name)));
 
+const now = process.env.BRIEFWIRE_NOW ? Date.parse(process.env.BRIEFWIRE_NOW) : Date.now();
+if (Number.isNaN(now)) {
+  console.error(`BRIEFWIRE_NOW: "${process.env.BRIEFWIRE_NOW}" is not a date-time like 2026-12-06T09:00:00Z`);
+  process.exit(1);
+}
+
 try {
   const started = performance.now();
   const content = compileContent(read(join(dataDir, "site.yaml")), files);
@@ -52,7 +61,8 @@ try {
   mkdirSync(join(root, ".generated"), { recursive: true });
   // Written only when it changes: a Worker being bundled elsewhere may be reading it.
   const siteJson = join(root, ".generated", "site.json");
-  const info = JSON.stringify(siteInfoOf(content));
+  // What the Worker names (the newest briefing in the welcome mail, the topics) is what is published now.
+  const info = JSON.stringify(siteInfoOf(publishedBy(content, now)));
   const keep = process.env.BRIEFWIRE_KEEP_SITE_JSON === "1" && existsSync(siteJson);
   if (!keep && (!existsSync(siteJson) || readFileSync(siteJson, "utf8") !== info)) writeFileSync(siteJson, info);
 
@@ -60,13 +70,20 @@ try {
   const base = process.env.SITE_URL || (fromEnv ? undefined : await wranglerVar("SITE_URL")) || content.site.baseUrl;
   const hub = process.env.WEBSUB_HUB || (fromEnv ? undefined : await wranglerVar("WEBSUB_HUB"));
   const threads = Number(process.env.BRIEFWIRE_BUILD_THREADS) || undefined;
-  const rendered = await prerender(content, { base, ...(hub ? { hub } : {}), outDir, ...(threads ? { threads } : {}) });
+  const options = { base, ...(hub ? { hub } : {}), outDir, ...(threads ? { threads } : {}) };
+  const rendered = await prerenderScheduled(content, options, now);
   const ms = (t: number) => (t / 1000).toFixed(1);
   console.log(
     `content: ${content.briefings.length} briefing(s), version ${content.version}; ` +
       `${rendered.files} documents (${(rendered.bytes / 2 ** 20).toFixed(1)} MiB) for ${base} in ${relative(root, outDir)}; ` +
       `compiled in ${ms(compiled - started)} s, rendered in ${ms(performance.now() - compiled)} s`,
   );
+  for (const moment of rendered.schedule?.moments ?? []) {
+    const titles = content.briefings
+      .filter((b) => Date.parse(b.published) === Date.parse(moment.at))
+      .map((b) => b.slug);
+    console.log(`scheduled: ${titles.join(", ")} at ${moment.at} (${moment.paths.length} documents switch then)`);
+  }
 } catch (e) {
   if (!(e instanceof ContentError)) throw e;
   console.error(`content: ${e.problems.length} problem(s) in ${relative(root, dataDir) || "."}:`);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Content } from "../content/schema.ts";
 import { LAST_MODIFIED_PATH } from "../feeds/series.ts";
-import { documentRules, headerMismatches, renderHeadersFile } from "./headers.ts";
+import { documentRules, type HeaderRule, headerMismatches, renderHeadersFile } from "./headers.ts";
 import { lastModifiedBySeries } from "./last-modified.ts";
 import { renderShard, type Shard, type ShardOptions, type ShardResult } from "./render-shard.ts";
 
@@ -34,6 +34,8 @@ function defaultThreads(content: Content): number {
 export interface PrerenderResult {
   files: number;
   bytes: number;
+  /** The `_headers` rules written (the Worker repeats them for documents it serves itself). */
+  rules: HeaderRule[];
 }
 
 function renderInThread(content: Content, options: ShardOptions, shard: Shard): Promise<ShardResult> {
@@ -80,5 +82,5 @@ export async function prerender(content: Content, options: PrerenderOptions): Pr
   const written = new Set([...shares.flatMap((s) => s.files), join(options.outDir, "_headers"), dates]);
   let bytes = 0;
   for (const file of written) bytes += (await fs.stat(file)).size;
-  return { files: written.size, bytes };
+  return { files: written.size, bytes, rules };
 }
