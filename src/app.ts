@@ -16,12 +16,16 @@ import { consoleRoutes } from "./routes/console.ts";
 import { feedAssetRoutes } from "./routes/feed-assets.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { renderError } from "./routes/pages.ts";
+import { scheduledDocumentRoutes } from "./routes/scheduled-documents.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
 export interface AppOptions {
-  /** Where the briefing index comes from: the static asset by default; tests hand in a content model. */
-  briefingIndex?: (env: Bindings) => Promise<BriefingIndex>;
+  /**
+   * Where the briefing index comes from, as readers see it at `at`: the static asset in force by
+   * default; tests hand in a content model.
+   */
+  briefingIndex?: (env: Bindings, at?: Date) => Promise<BriefingIndex>;
 }
 
 export function createApp(content: SiteInfo, options: AppOptions = {}) {
@@ -31,13 +35,14 @@ export function createApp(content: SiteInfo, options: AppOptions = {}) {
   app.use(async (c, next) => {
     c.set("content", content);
     c.set("base", baseUrl(c.env, content.site.baseUrl));
-    c.set("briefingIndex", () => briefingIndex(c.env));
+    c.set("briefingIndex", (at?: Date) => briefingIndex(c.env, at));
     await next();
   });
   app.use(securityHeaders);
 
   app.get("/healthz", (c) => c.text("ok"));
   rejectOtherMethods(app, "/healthz", ["GET", "HEAD"]);
+  app.route("/", scheduledDocumentRoutes);
   app.route("/", feedAssetRoutes);
   app.route("/", subscriptionRoutes);
   app.route("/", outboxRoutes);

@@ -37,7 +37,8 @@ export interface AppVariables {
   /** Absolute base URL for links, without a trailing slash. */
   base: string;
   /** The index of recent briefings (the static asset, loaded once per isolate): all the Worker sees of them. */
-  briefingIndex: () => Promise<BriefingIndex>;
+  /** The index of recent briefings as readers see it at `at` (default now; ALL_SCHEDULED: every one). */
+  briefingIndex: (at?: Date) => Promise<BriefingIndex>;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: AppVariables };

@@ -1,23 +1,30 @@
 // The Worker's way to the briefings: the index of recent briefings, a static asset written by the
-// build (src/content/briefing-index.ts), read through the ASSETS binding once per isolate.
+// build (src/content/briefing-index.ts), read through the ASSETS binding once per isolate and version:
+// a briefing dated later is in the index of its moment's version only (src/documents/schedule.ts), so
+// the digest, the pings and the pages of sent editions see it from its time on, never before.
+import { assetPathFor } from "../http/scheduled-assets.ts";
 import { INDEX_PATH, type IndexDocument, monthOf, monthPath } from "./briefing-index.ts";
 import type { BriefingIndex, IndexedBriefing } from "./schema.ts";
 
-let loading: Promise<IndexDocument> | undefined;
+const loading = new Map<string, Promise<IndexDocument>>();
 
-/** The index of recent briefings (newest first). Immutable per deploy, so one load per isolate. */
-export function loadBriefingIndex(env: { ASSETS: Fetcher }): Promise<BriefingIndex> {
-  if (!loading) {
+/**
+ * The index of recent briefings (newest first) as readers see it at `at` (default: now): every
+ * briefing published by then. Immutable per deploy and version, so one load per isolate and version.
+ */
+export async function loadBriefingIndex(env: { ASSETS: Fetcher }, at = new Date()): Promise<BriefingIndex> {
+  const path = (await assetPathFor(env.ASSETS, INDEX_PATH, at.getTime())) ?? INDEX_PATH;
+  let index = loading.get(path);
+  if (!index) {
     // The host is not used: the binding serves this Worker's own assets by path.
-    loading = env.ASSETS.fetch(`https://assets.local${INDEX_PATH}`).then(async (res) => {
-      if (!res.ok) throw new Error(`briefing index: ${INDEX_PATH} answered ${res.status}; was the content built?`);
+    index = env.ASSETS.fetch(`https://assets.local${path}`).then(async (res) => {
+      if (!res.ok) throw new Error(`briefing index: ${path} answered ${res.status}; was the content built?`);
       return (await res.json()) as IndexDocument;
     });
-    loading.catch(() => {
-      loading = undefined; // try again on the next call
-    });
+    index.catch(() => loading.delete(path)); // try again on the next call
+    loading.set(path, index);
   }
-  return loading;
+  return index;
 }
 
 /**
@@ -32,17 +39,21 @@ export async function loadBriefingsPublished(
 ): Promise<IndexedBriefing[]> {
   const months: string[] = [];
   for (let m = monthOf(from); m <= monthOf(to); m = nextMonth(m)) months.push(m);
+  const now = Date.now();
   const files = await Promise.all(
     months.map(async (month) => {
-      const res = await env.ASSETS.fetch(`https://assets.local${monthPath(month)}`);
+      // A month whose first briefing is still scheduled has no file yet (null).
+      const path = await assetPathFor(env.ASSETS, monthPath(month), now);
+      if (path === null) return [];
+      const res = await env.ASSETS.fetch(`https://assets.local${path}`);
       if (res.status === 404) return [];
-      if (!res.ok) throw new Error(`briefing archive: ${monthPath(month)} answered ${res.status}`);
+      if (!res.ok) throw new Error(`briefing archive: ${path} answered ${res.status}`);
       return ((await res.json()) as { briefings: IndexedBriefing[] }).briefings;
     }),
   );
   return files
     .flat()
-    .filter((b) => Date.parse(b.published) >= from.getTime() && Date.parse(b.published) <= to.getTime());
+    .filter((b) => Date.parse(b.published) >= from.getTime() && Date.parse(b.published) <= Math.min(to.getTime(), now));
 }
 
 function nextMonth(month: string): string {
