@@ -11,12 +11,15 @@ export function briefingsPage(
   briefings: IndexedBriefing[],
   carried: Map<string, { cadence: string; edition: string }[]>,
   completeFrom: string | null,
+  now: Date,
 ): Html {
   const rows = briefings.map((b) => {
     const editions = carried.get(b.slug) ?? [];
+    // Its page answers 404 until then: no link to follow yet.
+    const scheduled = Date.parse(b.published) > now.getTime();
     return html`<tr>
-<th scope="row"><a href="/briefings/${b.slug}">${b.title}</a></th>
-<td>${utcTime(b.published)}</td>
+<th scope="row">${scheduled ? b.title : html`<a href="/briefings/${b.slug}">${b.title}</a>`}</th>
+<td>${scheduled ? html`<strong>Scheduled</strong>: publishes ${utcTime(b.published)}` : utcTime(b.published)}</td>
 <td>${
       editions.length
         ? html`<ul>${editions.map((e) => html`<li>${e.cadence}: <a href="/admin/editions/${e.edition}">${e.edition}</a></li>`)}</ul>`
@@ -30,7 +33,7 @@ export function briefingsPage(
 </tr>`;
   });
   const main = html`<h1>Briefings</h1>
-<p>Every briefing ${completeFrom ? html`published since ${utcTime(completeFrom)} (and older ones updated since)` : raw("")}, newest first, with the editions that mailed it. Briefings are files in <code>data/briefings/</code>; this page only reads them. All of them are in the site's feeds: <a href="/feed.xml">RSS</a>, <a href="/atom.xml">Atom</a>, <a href="/feed.json">JSON Feed</a>.</p>
+<p>Every briefing ${completeFrom ? html`published since ${utcTime(completeFrom)} (and older ones updated since)` : raw("")}, newest first, with the editions that mailed it. Briefings are files in <code>data/briefings/</code>; this page only reads them. All of them but the scheduled ones are in the site's feeds: <a href="/feed.xml">RSS</a>, <a href="/atom.xml">Atom</a>, <a href="/feed.json">JSON Feed</a>. A scheduled briefing (dated later than now) is on no page, feed or mail until its time; then it appears by itself, and the next edition of each cadence carries it.</p>
 ${
   briefings.length
     ? html`<div class="scroll"><table>

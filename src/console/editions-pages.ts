@@ -4,7 +4,7 @@ import { html, raw } from "hono/html";
 import { CADENCES, type Cadence } from "../cadences.ts";
 import type { IndexedBriefing } from "../content/schema.ts";
 import type { EditionRow, Progress } from "../digest/ledger.ts";
-import type { EditionPreview } from "../digest/preview.ts";
+import type { EditionPreview, ScheduledBriefing } from "../digest/preview.ts";
 import type { RenderedVariant } from "../digest/render.ts";
 import type { Html } from "../web/layout.ts";
 import type { SendingPace } from "./edition-rate.ts";
@@ -157,6 +157,7 @@ export function previewPage(
   preview: EditionPreview,
   mail: RenderedVariant | null,
   sample: Pick<IndexedBriefing, "title"> | null,
+  scheduled: ScheduledBriefing[] = [],
   form: TestForm = {},
 ): Html {
   const others = CADENCES.filter((c) => c !== cadence);
@@ -183,9 +184,15 @@ ${form.error ? html`<p class="error" id="to-error">Test address: ${form.error}</
 <p><button type="submit">Send test</button></p>
 </form>`
     : raw("");
+  const upcoming = scheduled.length
+    ? html`<h2>Scheduled</h2>
+<p>Dated later than now: on no page, feed or mail until their time.</p>
+<ul>${scheduled.map((b) => html`<li>${b.title}: publishes ${utcTime(b.published)}; ${b.inEdition ? "in this edition" : "in a later edition"}</li>`)}</ul>`
+    : raw("");
   const main = html`<h1>Preview: the next ${cadence} edition</h1>
 <p class="meta">Other cadences: ${others.map((c, i) => html`${i ? ", " : ""}<a href="${previewPath(c)}">${c}</a>`)} · <a href="${runPath(cadence)}">Run ${cadence} now…</a></p>
 ${intro}
+${upcoming}
 ${testForm}
 ${mailParts}`;
   return consolePage(ctx, { title: `Preview: the next ${cadence} edition`, path: "/admin/editions", nav: true, main });

@@ -25,6 +25,28 @@ export interface EditionPreview {
   mail: RenderedVariant | null;
 }
 
+/** A briefing dated after now: on no page, feed or mail until `published`, then in the edition after it. */
+export interface ScheduledBriefing {
+  slug: string;
+  title: string;
+  published: string;
+  /** Whether the previewed edition carries it (it is published by the edition's run). */
+  inEdition: boolean;
+}
+
+/** The briefings of `all` (an index holding every scheduled one) dated after `now`, soonest first. */
+export function scheduledBriefings(all: BriefingIndex, now: Date, runAt: Date): ScheduledBriefing[] {
+  return all.briefings
+    .filter((b) => Date.parse(b.published) > now.getTime())
+    .map((b) => ({
+      slug: b.slug,
+      title: b.title,
+      published: b.published,
+      inEdition: Date.parse(b.published) <= runAt.getTime(),
+    }))
+    .sort((a, b) => Date.parse(a.published) - Date.parse(b.published));
+}
+
 /** Where a preview's personal links point: no reader's token, so they open the "link not valid" page. */
 function previewLinks(base: string) {
   return { unsubscribeUrl: `${base}/unsubscribe/preview`, preferencesUrl: `${base}/preferences/preview` };

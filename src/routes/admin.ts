@@ -7,11 +7,12 @@ import * as z from "zod/mini";
 import { CADENCE_REASON, CADENCES } from "../cadences.ts";
 import { ACCESS_HEADER } from "../console/access.ts";
 import { fromThisSite, whoEnters } from "../console/entry.ts";
+import { ALL_SCHEDULED } from "../content/publication.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import { editionProgress } from "../digest/ledger.ts";
-import { periodBefore } from "../digest/plan.ts";
-import { type EditionPreview, previewEdition, sendTestMail } from "../digest/preview.ts";
+import { nextRun, periodBefore } from "../digest/plan.ts";
+import { type EditionPreview, previewEdition, scheduledBriefings, sendTestMail } from "../digest/preview.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { problem } from "../http/problem.ts";
@@ -229,9 +230,13 @@ adminRoutes.get("/digest/preview", async (c) => {
     return problem(c, 400, "Invalid request", errors);
   }
   const { cadence, topics, format = "html" } = query.data;
-  const content = await c.get("briefingIndex")();
-  const p = await previewEdition({ db: c.env.DB, content, base: c.get("base") }, cadence, new Date(), topics);
-  const headers = previewHeaders(p);
+  const now = new Date();
+  // The edition as its run will choose it: from the briefings published by then, scheduled ones included.
+  const runAt = nextRun(cadence, now);
+  const [content, all] = await Promise.all([c.get("briefingIndex")(runAt), c.get("briefingIndex")(ALL_SCHEDULED)]);
+  const p = await previewEdition({ db: c.env.DB, content, base: c.get("base") }, cadence, now, topics, runAt);
+  const scheduled = scheduledBriefings(all, now, runAt);
+  const headers = { ...previewHeaders(p), "X-Digest-Scheduled": String(scheduled.length) };
   if (format === "json") {
     return c.json(
       {
@@ -243,6 +248,7 @@ adminRoutes.get("/digest/preview", async (c) => {
         subject: p.mail?.subject ?? null,
         html: p.mail?.html ?? null,
         text: p.mail?.text ?? null,
+        scheduled,
       },
       200,
       headers,
@@ -274,9 +280,11 @@ adminRoutes.post("/digest/test", validate("json", TestSendSchema), async (c) => 
   if (unknown.length) {
     return problem(c, 400, "Invalid request", [{ field: "topics", reason: `unknown topic: ${unknown.join(", ")}` }]);
   }
-  const content = await c.get("briefingIndex")();
+  const now = new Date();
+  const runAt = nextRun(body.cadence, now);
+  const content = await c.get("briefingIndex")(runAt);
   const deps = digestDeps(c.env, content);
-  const p = await previewEdition(deps, body.cadence, deps.now(), body.topics);
+  const p = await previewEdition(deps, body.cadence, now, body.topics, runAt);
   const summary = { edition: p.edition, cadence: p.cadence, items: p.items.length, recipients: p.recipients };
   if (!p.mail) return c.json({ sent: false, to: address.email, ...summary });
   const { mail, outcome } = await sendTestMail(deps, content.site, p, p.mail, address.email);

@@ -15,6 +15,7 @@ import { type Health, overviewPage } from "../console/overview-page.ts";
 import { CONSOLE_SCRIPT } from "../console/script.ts";
 import { endSession, startSession } from "../console/session.ts";
 import { accessDeniedPage, foreignOriginPage, notConfiguredPage, signInPage } from "../console/sign-in-page.ts";
+import { ALL_SCHEDULED } from "../content/publication.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import {
@@ -26,7 +27,7 @@ import {
 } from "../digest/edition-cursor.ts";
 import { editionProgress, getEdition, type Progress } from "../digest/ledger.ts";
 import { nextRun } from "../digest/plan.ts";
-import { previewEdition, sampleMail, sendTestMail } from "../digest/preview.ts";
+import { previewEdition, sampleMail, scheduledBriefings, sendTestMail } from "../digest/preview.ts";
 import { STALL_MS } from "../digest/sweeper.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
@@ -188,20 +189,27 @@ consoleRoutes.post("/admin/editions/run/:cadence", signedIn, async (c) => {
   return c.redirect(`/admin/editions/${encodeURIComponent(summary.edition)}`, 303);
 });
 
-/** The next edition of a cadence and the mail to show: its own, or the latest briefing as a sample. */
+/**
+ * The next edition of a cadence and the mail to show: its own, or the latest briefing as a sample; and
+ * the briefings scheduled after now, with whether this edition carries them. The edition is chosen
+ * from the briefings as they will be at its run, scheduled ones published by then included.
+ */
 async function previewOf(c: Context<AppEnv>, cadence: Cadence) {
-  const content = await c.get("briefingIndex")();
+  const now = new Date();
+  const runAt = nextRun(cadence, now);
+  const [content, all] = await Promise.all([c.get("briefingIndex")(runAt), c.get("briefingIndex")(ALL_SCHEDULED)]);
   const deps = { db: c.env.DB, content, base: c.get("base") };
-  const preview = await previewEdition(deps, cadence, new Date());
-  if (preview.mail) return { preview, mail: preview.mail, sample: null };
-  return { preview, mail: await sampleMail(deps, preview), sample: content.briefings[0] ?? null };
+  const preview = await previewEdition(deps, cadence, now, [], runAt);
+  const scheduled = scheduledBriefings(all, now, runAt);
+  if (preview.mail) return { preview, mail: preview.mail, sample: null, scheduled };
+  return { preview, mail: await sampleMail(deps, preview), sample: content.briefings[0] ?? null, scheduled };
 }
 
 consoleRoutes.get("/admin/editions/preview/:cadence", signedIn, async (c) => {
   const cadence = cadenceOf(c);
   if (!cadence) return notFoundPage(c, `No cadence “${c.req.param("cadence")}”: ${CADENCE_REASON}.`);
-  const { preview, mail, sample } = await previewOf(c, cadence);
-  return sendPage(c, 200, previewPage(ctxOf(c), cadence, preview, mail, sample));
+  const { preview, mail, sample, scheduled } = await previewOf(c, cadence);
+  return sendPage(c, 200, previewPage(ctxOf(c), cadence, preview, mail, sample, scheduled));
 });
 
 // The preview's HTML part alone, framed by the preview page (sandboxed, its own CSP: security-headers.ts).
@@ -220,9 +228,9 @@ consoleRoutes.post("/admin/editions/preview/:cadence/test", testLimit, signedIn,
   if (!cadence) return notFoundPage(c, `No cadence “${c.req.param("cadence")}”: ${CADENCE_REASON}.`);
   const form = await c.req.parseBody();
   const value = typeof form.to === "string" ? form.to : "";
-  const { preview, mail, sample } = await previewOf(c, cadence);
+  const { preview, mail, sample, scheduled } = await previewOf(c, cadence);
   const page = (status: ContentfulStatusCode, state: TestForm) =>
-    sendPage(c, status, previewPage(ctxOf(c), cadence, preview, mail, sample, state));
+    sendPage(c, status, previewPage(ctxOf(c), cadence, preview, mail, sample, scheduled, state));
   const address = parseAddress(value);
   if (!address.ok) return page(400, { value, error: value.trim() ? address.reason : "is required" });
   if (!mail) return page(409, { value, error: "there is no briefing yet, so there is no mail to send" });
@@ -258,14 +266,15 @@ rejectOtherMethods(consoleRoutes, "/admin/editions/preview/:cadence/test", ["POS
 rejectOtherMethods(consoleRoutes, "/admin/preview/:cadence/mail", ["GET", "HEAD"]);
 rejectOtherMethods(consoleRoutes, "/admin/editions/:id", ["GET", "HEAD"]);
 
-// Briefings: read-only, the index of recent briefings the digest works from.
+// Briefings: read-only, the index of recent briefings the digest works from, scheduled ones included.
 consoleRoutes.get("/admin/briefings", signedIn, async (c) => {
-  const index = await c.get("briefingIndex")();
+  const index = await c.get("briefingIndex")(ALL_SCHEDULED);
   const carried = await editionsCarrying(
     c.env.DB,
     index.briefings.map((b) => b.slug),
   );
-  return sendPage(c, 200, briefingsPage(ctxOf(c), index.briefings, carried, index.completeFrom ?? null));
+  const page = briefingsPage(ctxOf(c), index.briefings, carried, index.completeFrom ?? null, new Date());
+  return sendPage(c, 200, page);
 });
 
 rejectOtherMethods(consoleRoutes, "/admin/briefings", ["GET", "HEAD"]);
