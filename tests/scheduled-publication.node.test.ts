@@ -138,6 +138,18 @@ describe("a briefing dated in the future (wrangler dev, real clock)", () => {
     expect((await get("/", { headers: { "If-None-Match": home.headers.get("ETag") ?? "" } })).status).toBe(304);
   });
 
+  it("redirects the other spellings of a switching page to it, as the asset layer does for the rest", async () => {
+    for (const [path, to] of [
+      ["/tags/ukraine/", "/tags/ukraine"],
+      ["/index.html", "/"],
+      ["/briefings/switched-on.html", "/briefings/switched-on"],
+    ] as const) {
+      const res = await get(path, { redirect: "manual" });
+      expect(res.status, path).toBe(307);
+      expect(new URL(res.headers.get("Location") ?? "", worker.url).pathname, path).toBe(to);
+    }
+  });
+
   it("keeps the versions waiting for their time out of reach", async () => {
     const listed = await get("/sitemap.xml");
     const locs = [...(await listed.text()).matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1] as string);

@@ -22,10 +22,25 @@ scheduledDocumentRoutes.use("*", async (c, next) => {
   }
   if (FEED_PATH.test(path) || CALENDAR_PATH.test(path)) return next();
   const schedule = await loadSchedule(c.env.ASSETS);
-  if (!schedule.switching.has(path)) return next();
+  if (!schedule.switching.has(path)) {
+    // The other spellings the asset layer redirects to a page's own path (auto-trailing-slash).
+    const canonical = otherSpellingOf(path);
+    if (canonical !== undefined && schedule.switching.has(canonical)) {
+      return c.redirect(canonical + new URL(c.req.url).search, 307);
+    }
+    return next();
+  }
   if (c.req.method !== "GET" && c.req.method !== "HEAD") {
     return c.text(`Method ${c.req.method} is not allowed here. Allowed: GET, HEAD.\n`, 405, { Allow: "GET, HEAD" });
   }
   const response = await serveDocument(c.req.raw, c.env.ASSETS, path, Date.now(), schedule);
   return response ?? renderError(c, 404, "Not found", NOT_FOUND);
 });
+
+/** `/tags/x/`, `/tags/x.html` → `/tags/x`; `/index.html` → `/`. Undefined for any other path. */
+function otherSpellingOf(path: string): string | undefined {
+  if (path.endsWith("/index.html")) return path.slice(0, -"index.html".length);
+  if (path.endsWith(".html")) return path.slice(0, -".html".length);
+  if (path.length > 1 && path.endsWith("/")) return path.slice(0, -1);
+  return undefined;
+}
