@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { siteInfoOf } from "../src/content/briefing-index.ts";
+import { publishedBy } from "../src/content/publication.ts";
 import type { Content } from "../src/content/schema.ts";
 import { seedSubscribers } from "./support/digest.ts";
 import { briefingFile, compile } from "./support/fixtures.ts";
@@ -264,5 +265,55 @@ describe("the briefings", () => {
     const carried = (await select(html, "tbody td a")).map((a) => a.attrs.href);
     expect(carried.filter((h) => h === `/admin/editions/${today()}`)).toHaveLength(2);
     expect((await select(html, "main p a")).map((a) => a.attrs.href)).toEqual(["/feed.xml", "/atom.xml", "/feed.json"]);
+  });
+});
+
+describe("scheduled briefings in the console", () => {
+  const later = Date.parse("2031-03-02T09:00:00Z");
+  const withScheduled: Content = compile(
+    briefingFile("now-out", {
+      title: "Out already",
+      published: iso(Date.now() - HOUR),
+      summary: "Out.",
+      outcomes: [{ id: "outcome", headline: "Done." }],
+    }),
+    briefingFile("under-embargo", {
+      title: "Under embargo",
+      published: iso(later),
+      summary: "Not yet.",
+      outcomes: [{ id: "outcome", headline: "Later." }],
+    }),
+  );
+  // As the Worker's index: the briefings published by the moment asked (default now).
+  const app = createApp(siteInfoOf(publishedBy(withScheduled, Date.now())), {
+    briefingIndex: async (_env, at) => publishedBy(withScheduled, (at ?? new Date()).getTime()),
+  });
+  const admin = async (path: string) => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(`${SITE}${path}`, { headers: { Authorization: "Bearer dev-admin-token" } }),
+      recordingEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+
+  it("lists a scheduled briefing as scheduled with its time, without a link to its page yet", async () => {
+    const html = await (await admin("/admin/briefings")).text();
+    const rows = await select(html, "tbody tr");
+    expect(rows.map((r) => r.text.replace(/\s+/g, " ").trim())).toEqual([
+      expect.stringContaining("Under embargo Scheduled: publishes 2031-03-02 09:00 UTC"),
+      expect.stringContaining("Out already"),
+    ]);
+    expect((await select(html, "tbody th a")).map((a) => a.attrs.href)).toEqual(["/briefings/now-out"]);
+  });
+
+  it("shows in the preview what is scheduled, when, and that the next edition does not carry it", async () => {
+    const html = await (await admin("/admin/editions/preview/daily")).text();
+    expect(html).toContain("Under embargo: publishes 2031-03-02 09:00 UTC; in a later edition");
+    const mail = await (await admin("/admin/preview/daily/mail")).text();
+    expect(mail).toContain("Out already");
+    expect(mail).not.toContain("Under embargo");
   });
 });
