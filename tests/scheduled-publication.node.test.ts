@@ -189,5 +189,10 @@ describe("a briefing dated in the future (wrangler dev, real clock)", () => {
     const page = await preview.text();
     expect(page).toContain("Embargoed release");
     expect(page).toMatch(/scheduled/i);
+    const json = await get("/admin/digest/preview?cadence=weekly&format=json", { headers: ADMIN });
+    expect(json.headers.get("X-Digest-Scheduled")).toBe("1");
+    expect(((await json.json()) as { scheduled: unknown }).scheduled).toEqual([
+      { slug: "embargoed", title: "Embargoed release", published: EMBARGOED_UNTIL.toISOString(), inEdition: false },
+    ]);
   });
 });
