@@ -132,6 +132,9 @@ describe("a briefing dated in the future (wrangler dev, real clock)", () => {
     expect(etag).not.toBe("");
     const again = await get("/feed.xml", { headers: { "If-None-Match": etag } });
     expect(again.status).toBe(304);
+    // A feed no scheduled briefing touches keeps its own date, read from the dates file in force.
+    const untouched = await get("/tags/nato/feed.xml");
+    expect(untouched.headers.get("Last-Modified")).toBe(new Date("2024-10-16T12:00:00Z").toUTCString());
     const home = await get("/");
     expect(home.headers.get("Cache-Control")).toBe("public, max-age=300");
     expect(home.headers.get("ETag")).toBeTruthy();
