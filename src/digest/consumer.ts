@@ -2,6 +2,7 @@
 import { baseUrl } from "../config.ts";
 import type { BriefingIndex } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
+import { type Admission, ProviderGate } from "../mail/provider-gate.ts";
 import { announceNewContent } from "../websub/ping.ts";
 import { recordFirstSeen } from "./briefing-record.ts";
 import { compactLedger } from "./compaction.ts";
@@ -11,7 +12,6 @@ import { planEdition, startEdition } from "./edition.ts";
 import { sendInstantAlerts } from "./instant.ts";
 import { deferChunks } from "./ledger.ts";
 import { cadencesDue } from "./plan.ts";
-import { type Admission, ProviderGate } from "./provider-gate.ts";
 import { countQueries } from "./query-count.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import {
