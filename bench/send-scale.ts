@@ -22,6 +22,8 @@ export interface ScaleEdition {
   queriesPerRecipient: number;
   maxQueries: { send: number; plan: number; sweeper: number };
   invocations: number;
+  /** The statements that read the most rows, per recipient. */
+  heaviestReads: { sql: string; perRecipient: number }[];
 }
 
 export interface ScaleBench {

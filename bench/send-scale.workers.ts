@@ -65,6 +65,16 @@ it("whole editions at each size", async () => {
       .bind(edition)
       .first<number>("n");
     expect(sent).toBe(readers);
+    // The statements that read most, per recipient: where a cost that grows with the list would show.
+    const bySql = new Map<string, number>();
+    for (const st of counted.statements) bySql.set(st.sql, (bySql.get(st.sql) ?? 0) + st.rowsRead);
+    const heaviestReads = [...bySql]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([sql, rows]) => ({
+        sql: sql.replace(/\s+/g, " ").slice(0, 120),
+        perRecipient: Number((rows / readers).toFixed(2)),
+      }));
     const most = (name: string) => Math.max(0, ...invocations.filter((i) => i.name === name).map((i) => i.queries));
     console.info(
       `BENCH_SCALE ${JSON.stringify({
@@ -80,6 +90,7 @@ it("whole editions at each size", async () => {
         queriesPerRecipient: Number((total.queries / readers).toFixed(3)),
         maxQueries: { send: most("briefwire-digest"), plan: most("briefwire-digest-plan"), sweeper: most("sweeper") },
         invocations: invocations.length,
+        heaviestReads,
       })}`,
     );
   }
