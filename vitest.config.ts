@@ -75,10 +75,40 @@ function outageBenchProject() {
   } satisfies TestProjectInlineConfiguration;
 }
 
+// Only for `npm run bench` (bench/send-scale.ts sets BENCH_RESEND_URL and BENCH_SCALE_SIZES): whole
+// editions at several list sizes in simulated time, against the benchmark's own Resend stand-in.
+function scaleBenchProject() {
+  return {
+    plugins: [
+      cloudflareTest(async () => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            RESEND_API_KEY: "re_bench",
+            RESEND_BASE_URL: process.env.BENCH_RESEND_URL ?? "",
+            RESEND_MOCK_URL: process.env.BENCH_RESEND_URL ?? "",
+            BENCH_SCALE_SIZES: process.env.BENCH_SCALE_SIZES ?? "10000,100000",
+            BENCH_SCALE_RATE: process.env.BENCH_SCALE_RATE ?? "5",
+            DIGEST_BACKOFF_SECONDS: "5",
+          },
+        },
+      })),
+    ],
+    test: {
+      name: "bench-scale",
+      include: ["bench/send-scale.workers.ts"],
+      setupFiles: ["tests/support/apply-migrations.ts"],
+      testTimeout: 60 * 60_000,
+    },
+  } satisfies TestProjectInlineConfiguration;
+}
+
 export default defineConfig({
   test: {
     projects: [
       ...(process.env.BENCH_RESEND_URL ? [outageBenchProject()] : []),
+      ...(process.env.BENCH_SCALE_SIZES ? [scaleBenchProject()] : []),
       workersProject(
         "workers",
         ["tests/**/*.test.ts"],

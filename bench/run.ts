@@ -25,7 +25,13 @@
 // (BENCH_CONSOLE_READERS) and 1,000 editions: milliseconds per query, and D1's rows written per
 // subscriber change with the counting triggers and without.
 //
-// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console) runs only those parts;
+// Part 6 (scale, bench/send-scale.ts): whole editions to 10,000 and 100,000 readers (BENCH_SCALE_SIZES;
+// 100,000 takes about 3.5 minutes here, so 1,000,000 would take over half an hour and is not in the
+// default run) in simulated time at 5 provider calls/s (BENCH_SCALE_RATE): send time per recipient
+// across sizes, wall time against ⌈N/100⌉ ÷ rate, D1 rows and queries per recipient, the most D1
+// queries of any invocation, and failed calls in the first minute of an outage with 80 chunks pending.
+//
+// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console, scale) runs only those parts;
 // their results replace the same parts in bench/results.json and the others are kept from before.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -40,6 +46,7 @@ import { benchDigestOutage, type OutageBench } from "./digest-outage.ts";
 import { benchDigestRecovery, type RecoveryBench } from "./digest-recovery.ts";
 import { type Generated, generateBriefings } from "./generate.ts";
 import { benchLedger, type LedgerBench } from "./ledger.ts";
+import { benchSendScale, type ScaleBench } from "./send-scale.ts";
 
 const root = join(import.meta.dirname, "..");
 let base = "";
@@ -47,7 +54,7 @@ const SIZES = [1000, Number(process.env.BENCH_BRIEFINGS ?? 10_000)];
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console"] as const;
+const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console", "scale"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
 for (const p of only ?? []) {
   if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown part ${p} (${PARTS.join(", ")})`);
@@ -343,6 +350,11 @@ async function main() {
   if (runs("console")) {
     results.console = await benchConsole(Number(process.env.BENCH_CONSOLE_READERS ?? 1_000_000));
   }
+  if (runs("scale")) {
+    const sizes = (process.env.BENCH_SCALE_SIZES ?? "10000,100000").split(",").map(Number);
+    console.log(`scale: whole editions to ${sizes.join(", ")} readers at 5 calls/s (simulated time)…`);
+    results.scale = await benchSendScale(sizes, Number(process.env.BENCH_SCALE_RATE ?? 5));
+  }
   results.machine = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -390,8 +402,43 @@ function printTable(results: Record<string, unknown>) {
     }
   }
   if (runs("console")) consoleRows(results.console as ConsoleBench, rows);
+  if (runs("scale")) scaleRows(results.scale as ScaleBench, rows);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+}
+
+function scaleRows(s: ScaleBench, rows: string[][]) {
+  const [small, large] = [s.editions[0], s.editions.at(-1)];
+  if (small && large && large !== small) {
+    rows.push([
+      `send time per recipient, ${large.readers.toLocaleString("en")} ÷ ${small.readers.toLocaleString("en")} readers`,
+      `${(large.msPerRecipient / small.msPerRecipient).toFixed(2)} (${large.msPerRecipient} ÷ ${small.msPerRecipient} ms)`,
+      "≤ 1.2",
+    ]);
+  }
+  for (const e of s.editions) {
+    const at = `${e.readers.toLocaleString("en")} readers`;
+    rows.push([
+      `edition wall time, ⌈N/100⌉ ÷ ${e.rate}/s ÷ simulated, ${at}`,
+      `${(e.idealSeconds / e.simulatedSeconds).toFixed(3)} (${e.idealSeconds} s ideal, ${e.simulatedSeconds} s simulated, ${e.realSeconds} s real)`,
+      "≥ 0.95",
+    ]);
+    rows.push([
+      `D1 rows read / written per recipient, whole edition, ${at}`,
+      `${e.rowsReadPerRecipient} / ${e.rowsWrittenPerRecipient} (${e.queriesPerRecipient} queries)`,
+      "constant in N",
+    ]);
+    rows.push([
+      `D1 queries per invocation, most over the edition, ${at}`,
+      `${Math.max(e.maxQueries.send, e.maxQueries.plan, e.maxQueries.sweeper)} (send ${e.maxQueries.send}, plan ${e.maxQueries.plan}, sweeper ${e.maxQueries.sweeper})`,
+      "≤ 1,000",
+    ]);
+  }
+  rows.push([
+    `failed calls in an outage's first minute, ${s.outage.chunksPending} chunks pending`,
+    `${s.outage.failedCallsInFirstMinute}`,
+    "≤ 10",
+  ]);
 }
 
 function consoleRows(c: ConsoleBench, rows: string[][]) {

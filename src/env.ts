@@ -26,6 +26,10 @@ export interface Secrets {
   MAIL_BACKOFF_SECONDS?: string;
   /** D1 queries one digest planning invocation may make (default 500; 50 on Workers Free). */
   DIGEST_PLAN_QUERY_BUDGET?: string;
+  /** D1 queries one digest consumer invocation may make (default 900; 50 on Workers Free). */
+  DIGEST_CONSUMER_QUERY_BUDGET?: string;
+  /** Provider calls one digest consumer invocation may make (default 100; under 50 on Workers Free). */
+  DIGEST_CONSUMER_CALL_BUDGET?: string;
 }
 
 export type Bindings = Env & Secrets;

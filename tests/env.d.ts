@@ -13,5 +13,7 @@ declare namespace Cloudflare {
     /** The outage benchmark (bench/digest-outage.workers.ts) only. */
     BENCH_RECIPIENTS: string;
     BENCH_OUTAGE_HOURS: string;
+    BENCH_SCALE_SIZES: string;
+    BENCH_SCALE_RATE: string;
   }
 }

@@ -50,12 +50,12 @@ describe("the consumer, in simulated time", () => {
   }
 
   /** One delivery of the message, and the retry delay it asked for (getQueueResult does not report it). */
-  async function attempt(queue: string, message: MailMessage, attempts: number) {
+  async function attempt(queue: string, message: MailMessage, attempts: number, at = new Date()) {
     const batch = createMessageBatch<MailMessage>(queue, [
       { id: `m${attempts}`, timestamp: new Date(), attempts, body: message },
     ]);
     const retry = vi.spyOn(batch.messages[0]!, "retry");
-    await handleMailQueue(batch, { ...env, MAIL_BACKOFF_SECONDS: "30" });
+    await handleMailQueue(batch, { ...env, MAIL_BACKOFF_SECONDS: "30" }, () => at);
     const result = await getQueueResult(batch, createExecutionContext());
     return { ...result, delaySeconds: retry.mock.calls[0]?.[0]?.delaySeconds };
   }
@@ -64,11 +64,14 @@ describe("the consumer, in simulated time", () => {
     const marker = `long-outage-${Date.now().toString(36)}`;
     const message = await queuedConfirmation(marker);
     await mockFaults({ outageFor: marker });
+    // The clock moves by each retry's delay, as the queue's would. After the second failure the
+    // provider counts as down (provider_state): the tries after that are its probes.
+    const start = Date.now();
     let waited = 0;
     let attempts = 0;
     while (waited < 2 * 3600) {
       attempts++;
-      const result = await attempt(MAIL_QUEUE, message, attempts);
+      const result = await attempt(MAIL_QUEUE, message, attempts, new Date(start + waited * 1000));
       expect(result.explicitAcks).toEqual([]);
       expect(result.retryMessages.map((m) => m.msgId)).toEqual([`m${attempts}`]);
       const delay = result.delaySeconds ?? 0;
@@ -78,11 +81,13 @@ describe("the consumer, in simulated time", () => {
     }
     expect(attempts).toBeLessThan(30);
     expect(await emailsTo(message.mail.to)).toEqual([]);
+    const calls = (await mockState()).calls.filter((c) => c.idempotencyKey === message.key).length;
 
     await mockFaults({});
-    expect((await attempt(MAIL_QUEUE, message, attempts + 1)).explicitAcks).toEqual([`m${attempts + 1}`]);
+    const back = new Date(start + waited * 1000);
+    expect((await attempt(MAIL_QUEUE, message, attempts + 1, back)).explicitAcks).toEqual([`m${attempts + 1}`]);
     // The same message delivered again (the queue is at-least-once): nothing is sent twice.
-    expect((await attempt(MAIL_QUEUE, message, attempts + 2)).explicitAcks).toEqual([`m${attempts + 2}`]);
+    expect((await attempt(MAIL_QUEUE, message, attempts + 2, back)).explicitAcks).toEqual([`m${attempts + 2}`]);
     const sent = await emailsTo(message.mail.to);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.idempotencyKey).toBe(message.key);
@@ -90,7 +95,7 @@ describe("the consumer, in simulated time", () => {
       await env.DB.prepare("SELECT status, attempts FROM mail_log WHERE idempotency_key = ?1")
         .bind(message.key)
         .first(),
-    ).toEqual({ status: "sent", attempts: attempts + 1 });
+    ).toEqual({ status: "sent", attempts: calls + 1 });
   });
 
   /**
@@ -160,6 +165,66 @@ describe("the consumer, in simulated time", () => {
     ).toEqual({ status: "failed", last_error: expect.stringContaining("23 h") });
     expect(errors).toHaveBeenCalledWith(expect.stringContaining("mail-given-up"));
     expect(await emailsTo(message.mail.to)).toEqual([]);
+  });
+
+  /** The provider's shared state, as the digest left it (src/mail/provider-state.ts). */
+  async function setProviderState(columns: Record<string, string | number | null>) {
+    await env.DB.prepare("DELETE FROM provider_state").run();
+    const names = Object.keys(columns);
+    await env.DB.prepare(
+      `INSERT INTO provider_state (provider, updated_at, ${names.join(", ")})
+       VALUES ('resend', ?1, ${names.map((_, i) => `?${i + 2}`).join(", ")})`,
+    )
+      .bind(new Date().toISOString(), ...Object.values(columns))
+      .run();
+  }
+  const callsWith = async (key: string) => (await mockState()).calls.filter((c) => c.idempotencyKey === key).length;
+
+  it("waits without a call while the provider is down, until the next probe; then probes, sends once and marks it up", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const message = await queuedConfirmation(`circuit-${Date.now().toString(36)}`);
+    const probeAt = new Date(Date.now() + 120_000);
+    await setProviderState({
+      failures: 2,
+      down_since: new Date(Date.now() - 60_000).toISOString(),
+      probe_at: probeAt.toISOString(),
+      last_error: "503 from the provider",
+    });
+    const waiting = await attempt(MAIL_QUEUE, message, 1);
+    expect(waiting.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+    expect(waiting.delaySeconds).toBeGreaterThanOrEqual(110);
+    expect(waiting.delaySeconds).toBeLessThanOrEqual(121);
+    expect(await callsWith(message.key)).toBe(0);
+
+    // The probe time has come: this mail is the probe, and its success reopens the way for everyone.
+    await env.DB.prepare("UPDATE provider_state SET probe_at = ?1")
+      .bind(new Date(Date.now() - 1000).toISOString())
+      .run();
+    const probe = await attempt(MAIL_QUEUE, message, 2);
+    expect(probe.explicitAcks).toEqual(["m2"]);
+    expect(await emailsTo(message.mail.to)).toHaveLength(1);
+    expect(
+      await env.DB.prepare("SELECT failures, down_since FROM provider_state WHERE provider = 'resend'").first(),
+    ).toEqual({ failures: 0, down_since: null });
+  });
+
+  it("waits without a call while the provider's quota is spent, until it resets", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const message = await queuedConfirmation(`paused-${Date.now().toString(36)}`);
+    const reset = new Date(Date.now() + 3 * 3_600_000);
+    await setProviderState({ paused_until: reset.toISOString(), pause_reason: "daily_quota_exceeded" });
+    const waiting = await attempt(MAIL_QUEUE, message, 1);
+    expect(waiting.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+    expect(waiting.delaySeconds).toBeGreaterThanOrEqual(3 * 3600 - 10);
+    expect(waiting.delaySeconds).toBeLessThanOrEqual(3 * 3600 + 1);
+    expect(await callsWith(message.key)).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT status, attempts FROM mail_log WHERE idempotency_key = ?1")
+        .bind(message.key)
+        .first(),
+    ).toEqual({ status: "queued", attempts: 0 });
+    await env.DB.prepare("DELETE FROM provider_state").run();
   });
 
   it("records a mail the queue gave up on, with an event, and logs an error", async () => {

@@ -2,15 +2,17 @@
 import { baseUrl } from "../config.ts";
 import type { BriefingIndex } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
+import { type Admission, ProviderGate } from "../mail/provider-gate.ts";
 import { announceNewContent } from "../websub/ping.ts";
 import { recordFirstSeen } from "./briefing-record.ts";
 import { compactLedger } from "./compaction.ts";
+import { InvocationBudget } from "./consumer-budget.ts";
 import { type DigestDeps, digestDeps } from "./deps.ts";
 import { planEdition, startEdition } from "./edition.ts";
 import { sendInstantAlerts } from "./instant.ts";
 import { deferChunks } from "./ledger.ts";
 import { cadencesDue } from "./plan.ts";
-import { type Admission, ProviderGate } from "./provider-gate.ts";
+import { countQueries } from "./query-count.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import {
   backoff,
@@ -134,24 +136,33 @@ export const BATCH_WALL_BUDGET_MS = 10 * 60_000;
 /** The longest one call may take before it counts as failed (the Resend transport's timeout). */
 export const CALL_ALLOWANCE_MS = 20_000;
 
-export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestMessage>): Promise<void> {
+export async function consumeBatch(given: DigestDeps, batch: MessageBatch<DigestMessage>): Promise<void> {
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
   const messages = batch.messages;
+  // Every D1 query of this invocation is counted, so the batch stops within the platform's limit.
+  const count = countQueries(given.db);
+  const deps = { ...given, db: count.db };
+  const budget = new InvocationBudget(count, deps.consumerQueryBudget, deps.consumerCallBudget);
   const startedAt = deps.now().getTime();
   // While one chunk's batch call is in flight, the next chunk is prepared (D1 reads, links, bodies),
   // so the calls follow each other as closely as the provider's rate allows. deliverChunk looks at the
-  // chunk again right before its call, so a duplicate prepared ahead is not sent twice.
-  const prepare = (i: number): Promise<PreparedChunk> | undefined => {
-    const body = messages[i]?.body;
-    if (deadLetters || body?.kind !== "send") return undefined;
+  // chunk again right before its call, so a duplicate prepared ahead is not sent twice. A chunk is
+  // prepared only if it fits the invocation's budget (`overlapping`: another is being sent meanwhile).
+  const start = (body: { edition: string; chunk: number }): Promise<PreparedChunk> => {
+    budget.chunkStarted();
     const prepared = prepareChunk(deps, body.edition, body.chunk);
     prepared.catch(() => {}); // handled when its turn comes
     return prepared;
   };
-  let next = prepare(0);
+  const prepare = (i: number, overlapping: boolean): Promise<PreparedChunk> | undefined => {
+    const body = messages[i]?.body;
+    if (deadLetters || body?.kind !== "send" || !budget.mayStartChunk(overlapping)) return undefined;
+    return start(body);
+  };
+  let next = prepare(0, false);
   let gate: ProviderGate | undefined;
   // Set when no chunk of this batch may call any more (the provider down or its quota spent, or the
-  // wall-time budget): the rest waits until then without calling, so an outage costs one probe, not a
+  // wall-time, query or call budget): the rest waits until then without calling, so an outage costs one probe, not a
   // call per chunk.
   let held: { until: Date; reason: string } | undefined;
   const deferred: { message: Message<DigestMessage>; body: Extract<DigestMessage, { kind: "send" }> }[] = [];
@@ -163,7 +174,13 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
       if (!held && body.kind === "send" && !deadLetters) {
         const now = deps.now();
         gate ??= await ProviderGate.open(deps.db, deps.transport.name, (n) => backoff(deps, n), now);
-        held = callBudgetSpent(deps, startedAt, now) ?? denied(await gate.admit(now));
+        // The budgets come before the gate: a probe claimed and then not made would hold others back.
+        // Over the count, the rest comes back at once, in the next invocation.
+        const overCount =
+          prepared || budget.mayStartChunk(false)
+            ? undefined
+            : { until: new Date(now.getTime() + 1000), reason: budget.reason };
+        held = callBudgetSpent(deps, startedAt, now) ?? overCount ?? denied(await gate.admit(now));
         if (!held && gate.transactionalUntil > now.getTime()) deps.pacer.reserve(gate.transactionalUntil);
       }
       if (held && body.kind === "send" && !deadLetters) {
@@ -180,8 +197,8 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
         await planEdition(deps, body.edition);
         message.ack();
       } else {
-        const ready = await (prepared ?? prepareChunk(deps, body.edition, body.chunk));
-        next = prepare(i + 1);
+        const ready = await (prepared ?? start(body));
+        next = prepare(i + 1, true);
         const result = await deliverChunk(deps, ready, gate);
         if (result.done) message.ack();
         else await retryLater(deps, message, body, result.retryAfterSeconds);
@@ -192,7 +209,7 @@ export async function consumeBatch(deps: DigestDeps, batch: MessageBatch<DigestM
       console.error(JSON.stringify({ event: "digest-message-error", queue: batch.queue, body, message: String(e) }));
       message.retry({ delaySeconds: Math.max(1, deps.backoffSeconds) });
     }
-    next ??= held === undefined ? prepare(i + 1) : undefined;
+    next ??= held === undefined ? prepare(i + 1, false) : undefined;
   }
   if (held && deferred.length > 0) await deferRest(deps, deferred, held);
 }

@@ -5,6 +5,7 @@ import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
 import type { Bindings } from "../env.ts";
 import { createTransport } from "../mail/choose-transport.ts";
 import type { MailTransport, RateInfo } from "../mail/transport.ts";
+import { CONSUMER_CALL_BUDGET, CONSUMER_QUERY_BUDGET } from "./consumer-budget.ts";
 import { pacer } from "./pacer.ts";
 import { PLAN_QUERY_BUDGET } from "./plan-budget.ts";
 import type { DigestMessage } from "./queue-messages.ts";
@@ -43,6 +44,10 @@ export interface DigestDeps {
   now: () => Date;
   /** D1 queries one plan invocation may make (plan-budget.ts, PLAN_QUERY_BUDGET). */
   planQueryBudget: number;
+  /** D1 queries one consumer invocation may make (consumer-budget.ts). */
+  consumerQueryBudget: number;
+  /** Provider calls one consumer invocation may make (consumer-budget.ts). */
+  consumerCallBudget: number;
 }
 
 export function digestDeps(env: Bindings, content: BriefingIndex): DigestDeps {
@@ -60,5 +65,7 @@ export function digestDeps(env: Bindings, content: BriefingIndex): DigestDeps {
     pacer,
     now: () => new Date(),
     planQueryBudget: Number(env.DIGEST_PLAN_QUERY_BUDGET) || PLAN_QUERY_BUDGET,
+    consumerQueryBudget: Number(env.DIGEST_CONSUMER_QUERY_BUDGET) || CONSUMER_QUERY_BUDGET,
+    consumerCallBudget: Number(env.DIGEST_CONSUMER_CALL_BUDGET) || CONSUMER_CALL_BUDGET,
   };
 }

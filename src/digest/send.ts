@@ -1,6 +1,7 @@
 // Sending one chunk: the frozen recipients, their variant with their own links, one batch call with
 // an idempotency key, and the outcome in the ledger. See ledger.ts for why this sends exactly once.
 import { listHeadersWithId, listId } from "../mail/list-headers.ts";
+import type { ProviderGate } from "../mail/provider-gate.ts";
 import { quotaResetAt } from "../mail/provider-state.ts";
 import type { OutgoingMail, SendOutcome } from "../mail/transport.ts";
 import { signToken } from "../subscriptions/tokens.ts";
@@ -21,7 +22,6 @@ import {
   unlinkedMembers,
   variantsOf,
 } from "./ledger.ts";
-import type { ProviderGate } from "./provider-gate.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { personalise } from "./render.ts";
 

@@ -6,6 +6,7 @@
 import type { Bindings } from "../env.ts";
 import { event } from "../subscriptions/store.ts";
 import { createTransport } from "./choose-transport.ts";
+import { ProviderGate } from "./provider-gate.ts";
 import { noteTransactionalWaiting, quotaResetAt } from "./provider-state.ts";
 import type { MailTransport, OutgoingMail } from "./transport.ts";
 
@@ -87,10 +88,14 @@ export const FRESH_MAIL_MESSAGE_AFTER = 90;
 /** How long a rate-limited confirmation or welcome asks the digest to leave it room (src/digest/provider-gate.ts). */
 export const ROOM_FOR_TRANSACTIONAL_MS = 60_000;
 
-/** One attempt at one mail. */
+/**
+ * One attempt at one mail. `gate` holds the provider's shared state: while the digest (or another mail)
+ * found it down or its quota spent, the mail waits for the next probe or the reset without a call.
+ */
 export async function deliverMail(
   env: Pick<Bindings, "DB" | "MAIL_BACKOFF_SECONDS">,
   transport: MailTransport,
+  gate: ProviderGate,
   m: MailMessage,
   attempt: number,
   now: Date,
@@ -103,19 +108,30 @@ export async function deliverMail(
     .first<{ status: string; created_at: string }>();
   if (row && row.status !== "queued") return { done: true }; // a redelivered message: already settled
   if (row && now.getTime() - Date.parse(row.created_at) >= MAIL_GIVE_UP_AFTER_MS) {
-    await giveUp(db, m, attempt, now);
+    await giveUp(db, m, "expired", attempt, now);
     return { done: true };
   }
   if (!(await stillWanted(db, m))) {
     await setLog(db, m.key, "dropped", at, { error: "no longer wanted (confirmed, left or erased meanwhile)" }).run();
     return { done: true };
   }
+  const log = { event: "mail", kind: m.kind, subscriber: m.subscriberId, key: m.key, attempt };
+  const admission = await gate.admit(now);
+  if (!admission.call) {
+    console.log(
+      JSON.stringify({ ...log, outcome: "wait", until: admission.until.toISOString(), reason: admission.reason }),
+    );
+    return {
+      done: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((admission.until.getTime() - now.getTime()) / 1000)),
+    };
+  }
   await db
     .prepare("UPDATE mail_log SET attempts = attempts + 1, updated_at = ?2 WHERE idempotency_key = ?1")
     .bind(m.key, at)
     .run();
   const outcome = await transport.send([m.mail], m.key);
-  const log = { event: "mail", kind: m.kind, subscriber: m.subscriberId, key: m.key, attempt };
+  await gate.record(outcome, now);
   if (outcome.ok) {
     await setLog(db, m.key, "sent", at, { ...(outcome.ids[0] ? { provider: outcome.ids[0] } : {}) }).run();
     console.log(JSON.stringify({ ...log, outcome: "sent" }));
@@ -159,68 +175,39 @@ export async function deliverMail(
   return { done: true };
 }
 
-/** A mail still unsent 23 h after it was queued: recorded as failed, with an event, and logged as an error. */
-async function giveUp(db: D1Database, m: MailMessage, attempt: number, now: Date) {
-  const at = now.toISOString();
-  const [updated] = await db.batch([
-    db
-      .prepare(
-        `UPDATE mail_log SET status = 'failed', updated_at = ?2,
-           last_error = 'gave up: 23 h after it was queued; last error: ' || COALESCE(last_error, 'none')
-         WHERE idempotency_key = ?1 AND status = 'queued'`,
-      )
-      .bind(m.key, at),
-  ]);
-  if (updated?.meta.changes) {
-    await event(
-      db,
-      m.subscriberId,
-      "mail-failed",
-      at,
-      { ip: null, userAgent: null },
-      { kind: m.kind, reason: "expired" },
-    ).run();
-  }
-  console.error(
-    JSON.stringify({ event: "mail-given-up", kind: m.kind, subscriber: m.subscriberId, key: m.key, attempt }),
-  );
-}
+/** Why a queued mail was given up: its mail-failed event's reason, its log line, and what mail_log says. */
+const GIVE_UP = {
+  expired: { logEvent: "mail-given-up", lastError: "gave up: 23 h after it was queued" },
+  "dead-lettered": { logEvent: "mail-dead-lettered", lastError: "dead-lettered after the queue's retries" },
+} as const;
 
-/** A mail the queue gave up on: recorded as failed, with an event for its subscriber, and logged as an error. */
-async function recordGivenUp(db: D1Database, m: MailMessage, attempts: number, now: Date) {
+/**
+ * A mail given up — still unsent 23 h after it was queued, or dead-lettered by the queue: recorded as
+ * failed (once: a redelivered message finds it settled) with an event for its subscriber, and logged as
+ * an error.
+ */
+async function giveUp(db: D1Database, m: MailMessage, reason: keyof typeof GIVE_UP, attempts: number, now: Date) {
   const at = now.toISOString();
-  const [updated] = await db.batch([
-    db
-      .prepare(
-        `UPDATE mail_log SET status = 'failed', updated_at = ?2,
-           last_error = 'dead-lettered after the queue''s retries; last error: ' || COALESCE(last_error, 'none')
-         WHERE idempotency_key = ?1 AND status = 'queued'`,
-      )
-      .bind(m.key, at),
-  ]);
-  if (updated?.meta.changes) {
-    await event(
-      db,
-      m.subscriberId,
-      "mail-failed",
-      at,
-      { ip: null, userAgent: null },
-      {
-        kind: m.kind,
-        reason: "dead-lettered",
-      },
-    ).run();
+  const { logEvent, lastError } = GIVE_UP[reason];
+  const updated = await db
+    .prepare(
+      `UPDATE mail_log SET status = 'failed', updated_at = ?2,
+         last_error = ?3 || '; last error: ' || COALESCE(last_error, 'none')
+       WHERE idempotency_key = ?1 AND status = 'queued'`,
+    )
+    .bind(m.key, at, lastError)
+    .run();
+  if (updated.meta.changes) {
+    await event(db, m.subscriberId, "mail-failed", at, { ip: null, userAgent: null }, { kind: m.kind, reason }).run();
   }
-  console.error(
-    JSON.stringify({ event: "mail-dead-lettered", kind: m.kind, subscriber: m.subscriberId, key: m.key, attempts }),
-  );
+  console.error(JSON.stringify({ event: logEvent, kind: m.kind, subscriber: m.subscriberId, key: m.key, attempts }));
 }
 
 export async function handleMailQueue(batch: MessageBatch<MailMessage>, env: Bindings, now = () => new Date()) {
   if (batch.queue === MAIL_DEAD_LETTER_QUEUE) {
     for (const message of batch.messages) {
       // A failure here is retried by the dead-letter queue's own consumer settings.
-      await recordGivenUp(env.DB, message.body, message.attempts, now());
+      await giveUp(env.DB, message.body, "dead-lettered", message.attempts, now());
       message.ack();
     }
     return;
@@ -236,9 +223,11 @@ export async function handleMailQueue(batch: MessageBatch<MailMessage>, env: Bin
     for (const message of batch.messages) message.retry({ delaySeconds: mailBackoffSeconds(env, message.attempts) });
     return;
   }
+  let gate: ProviderGate | undefined;
   for (const message of batch.messages) {
     try {
-      const result = await deliverMail(env, transport, message.body, message.attempts, now());
+      gate ??= await ProviderGate.open(env.DB, transport.name, (n) => mailBackoffSeconds(env, n), now());
+      const result = await deliverMail(env, transport, gate, message.body, message.attempts, now());
       if (result.done) {
         message.ack();
         continue;

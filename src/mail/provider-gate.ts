@@ -1,8 +1,9 @@
-// The digest's view of the provider's shared state (src/mail/provider-state.ts), for one consumer
-// invocation: whether the next chunk may call, and what each answer says about the whole account.
+// One consumer invocation's view of the provider's shared state (src/mail/provider-state.ts), for the
+// digest and for confirmation and welcome mails alike: whether the next call may be made, and what each
+// answer says about the whole account.
 //
-// An outage is noticed once, not once per chunk: DOWN_AFTER_FAILURES failed calls in a row (whoever
-// made them) mark the provider down; from then on chunks are deferred without a call, except one probe
+// An outage is noticed once, not once per chunk or mail: DOWN_AFTER_FAILURES failed calls in a row (whoever
+// made them) mark the provider down; from then on chunks and mails are deferred without a call, except one probe
 // at a time on a capped backoff, and the probe's success reopens the way for all. A spent quota
 // pauses every call until it resets. The state lives in D1, so the next invocation (or another
 // isolate) starts from it; within an invocation it is re-read at most every REFRESH_MS.
@@ -16,8 +17,8 @@ import {
   readProviderState,
   recordProviderFailure,
   recordProviderUp,
-} from "../mail/provider-state.ts";
-import type { SendOutcome } from "../mail/transport.ts";
+} from "./provider-state.ts";
+import type { SendOutcome } from "./transport.ts";
 
 /** How stale the state may get within one invocation (others' quota answers, a waiting confirmation). */
 export const REFRESH_MS = 5_000;
@@ -66,7 +67,7 @@ export class ProviderGate {
     return this.#state.transactionalUntil ? Date.parse(this.#state.transactionalUntil) : 0;
   }
 
-  /** May a chunk call now? While down, the caller that gets `call: true` is the one probe. */
+  /** May a call be made now? While down, the caller that gets `call: true` is the one probe. */
   async admit(now: Date): Promise<Admission> {
     if (now.getTime() - this.#readAt >= REFRESH_MS) {
       this.#state = await readProviderState(this.#db, this.#provider);
