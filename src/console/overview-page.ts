@@ -2,7 +2,8 @@
 // mailbox providers start to penalise), and the health of sending.
 import { html, raw } from "hono/html";
 import { CADENCES, type Cadence } from "../cadences.ts";
-import type { EditionRow, Progress } from "../digest/ledger.ts";
+import type { EditionSummary } from "../digest/edition-list.ts";
+import type { EditionRow } from "../digest/ledger.ts";
 import type { Stats } from "../subscriptions/reports.ts";
 import type { Html } from "../web/layout.ts";
 import { BOUNCE_LIMIT, COMPLAINT_LIMIT, deliveryRates } from "./delivery-rates.ts";
@@ -36,10 +37,10 @@ function rate(part: number, sent: number, flagged: boolean) {
   return flagged ? html`<span class="flag">${text} (too high)</span>` : text;
 }
 
-function lastEditions(rows: { edition: EditionRow; progress: Progress }[]) {
-  const body = rows.map(({ edition: e, progress: p }) => {
+function lastEditions(rows: EditionSummary[]) {
+  const body = rows.map((p) => {
     const r = deliveryRates(p);
-    return html`<tr><th scope="row"><a href="/admin/editions/${e.id}">${e.id}</a></th><td class="num">${count(p.recipients)}</td><td class="num">${count(p.sent)}</td><td class="num">${count(p.delivered)}</td><td class="num">${count(p.bounced)}</td><td class="num">${rate(p.bounced, p.sent, r.bounceFlag)}</td><td class="num">${count(p.complained)}</td><td class="num">${rate(p.complained, p.sent, r.complaintFlag)}</td></tr>
+    return html`<tr><th scope="row"><a href="/admin/editions/${p.id}">${p.id}</a></th><td class="num">${count(p.recipients)}</td><td class="num">${count(p.sent)}</td><td class="num">${count(p.delivered)}</td><td class="num">${count(p.bounced)}</td><td class="num">${rate(p.bounced, p.sent, r.bounceFlag)}</td><td class="num">${count(p.complained)}</td><td class="num">${rate(p.complained, p.sent, r.complaintFlag)}</td></tr>
 `;
   });
   return html`<section aria-labelledby="last-editions">
@@ -84,12 +85,7 @@ ${flying}
 </section>`;
 }
 
-export function overviewPage(
-  ctx: ConsoleContext,
-  stats: Stats,
-  editions: { edition: EditionRow; progress: Progress }[],
-  h: Health,
-): Html {
+export function overviewPage(ctx: ConsoleContext, stats: Stats, editions: EditionSummary[], h: Health): Html {
   const main = html`<h1>Overview</h1>
 ${subscribers(stats)}
 ${lastEditions(editions)}

@@ -17,14 +17,8 @@ import { endSession, startSession } from "../console/session.ts";
 import { accessDeniedPage, foreignOriginPage, notConfiguredPage, signInPage } from "../console/sign-in-page.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
-import {
-  decodeCursor,
-  editionsCarrying,
-  editionsInFlight,
-  editionsNewestFirst,
-  encodeCursor,
-} from "../digest/edition-cursor.ts";
-import { editionProgress, getEdition, type Progress } from "../digest/ledger.ts";
+import { editionCursor, editionsCarrying, editionsInFlight, listEditions } from "../digest/edition-list.ts";
+import { editionProgress, getEdition } from "../digest/ledger.ts";
 import { nextRun } from "../digest/plan.ts";
 import { previewEdition, sampleMail, sendTestMail } from "../digest/preview.ts";
 import { STALL_MS } from "../digest/sweeper.ts";
@@ -103,17 +97,19 @@ consoleRoutes.post("/admin/sign-out", signedIn, (c) => {
   return c.redirect("/admin/", 303);
 });
 
+const LAST_EDITIONS = 5;
+
 consoleRoutes.get("/admin/", signedIn, async (c) => {
   const db = c.env.DB;
   const now = new Date();
+  // The last editions' figures come from their chunk rows and kept reports (or compacted totals):
+  // never from an edition's per-recipient ledger rows.
   const [stats, latest, flying] = await Promise.all([
     subscriberStats(db),
-    editionsNewestFirst(db, null, 5),
+    listEditions(db, { limit: LAST_EDITIONS }),
     editionsInFlight(db),
   ]);
-  const editions = await Promise.all(
-    latest.map(async (edition) => ({ edition, progress: (await editionProgress(db, edition.id)) as Progress })),
-  );
+  const editions = latest.editions;
   const health: Health = {
     inFlight: flying.map((edition) => {
       const idle = now.getTime() - Date.parse(edition.updated_at);
@@ -146,18 +142,10 @@ function notFoundPage(c: Context<AppEnv>, what: string) {
 
 consoleRoutes.get("/admin/editions", signedIn, async (c) => {
   const db = c.env.DB;
-  const before = decodeCursor(c.req.query("before"));
-  const found = await editionsNewestFirst(db, before, EDITIONS_PER_PAGE + 1);
-  const shown = found.slice(0, EDITIONS_PER_PAGE);
-  const rows = await Promise.all(
-    shown.map(async (edition) => ({ edition, progress: (await editionProgress(db, edition.id)) as Progress })),
-  );
-  const last = shown.at(-1);
-  const older =
-    found.length > EDITIONS_PER_PAGE && last
-      ? `/admin/editions?before=${encodeURIComponent(encodeCursor(last))}`
-      : null;
-  return sendPage(c, 200, editionsPage(ctxOf(c), rows, older, before === null));
+  const before = editionCursor(c.req.query("before"));
+  const page = await listEditions(db, { limit: EDITIONS_PER_PAGE, ...(before ? { before } : {}) });
+  const older = page.next ? `/admin/editions?before=${encodeURIComponent(page.next)}` : null;
+  return sendPage(c, 200, editionsPage(ctxOf(c), page.editions, older, before === undefined));
 });
 
 consoleRoutes.get("/admin/editions/run/:cadence", signedIn, async (c) => {
