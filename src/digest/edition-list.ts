@@ -195,6 +195,17 @@ export async function editionsInFlight(db: D1Database): Promise<EditionRow[]> {
   return results;
 }
 
+/**
+ * Digest batches given up for good: dead-lettered past their 23 h window or refused by the provider.
+ * Counted on the edition_chunks_pending index (status first), so it reads only the failed rows.
+ */
+export async function failedChunkCount(db: D1Database): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM edition_chunks WHERE status = 'failed'")
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /** Which editions carried each of these briefings, per cadence (edition_briefings' key: cadence, slug). */
 export async function editionsCarrying(
   db: D1Database,

@@ -17,14 +17,22 @@ import { endSession, startSession } from "../console/session.ts";
 import { accessDeniedPage, foreignOriginPage, notConfiguredPage, signInPage } from "../console/sign-in-page.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
-import { editionCursor, editionsCarrying, editionsInFlight, listEditions } from "../digest/edition-list.ts";
+import {
+  editionCursor,
+  editionsCarrying,
+  editionsInFlight,
+  failedChunkCount,
+  listEditions,
+} from "../digest/edition-list.ts";
 import { editionProgress, getEdition } from "../digest/ledger.ts";
 import { nextRun } from "../digest/plan.ts";
 import { previewEdition, sampleMail, sendTestMail } from "../digest/preview.ts";
 import { STALL_MS } from "../digest/sweeper.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
+import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
+import { subscriberGrowth } from "../subscriptions/growth.ts";
 import { subscriberStats } from "../subscriptions/reports.ts";
 import type { Html } from "../web/layout.ts";
 
@@ -104,13 +112,18 @@ consoleRoutes.get("/admin/", signedIn, async (c) => {
   const now = new Date();
   // The last editions' figures come from their chunk rows and kept reports (or compacted totals):
   // never from an edition's per-recipient ledger rows.
-  const [stats, latest, flying] = await Promise.all([
+  const [stats, growth, latest, flying, failedBatches, pause] = await Promise.all([
     subscriberStats(db),
+    subscriberGrowth(db, now),
     listEditions(db, { limit: LAST_EDITIONS }),
     editionsInFlight(db),
+    failedChunkCount(db),
+    providerPause(db, now),
   ]);
   const editions = latest.editions;
   const health: Health = {
+    failedBatches,
+    providerPause: pause,
     inFlight: flying.map((edition) => {
       const idle = now.getTime() - Date.parse(edition.updated_at);
       return { edition, stuckMinutes: idle > STALL_MS ? idle / 60_000 : null };
@@ -119,7 +132,7 @@ consoleRoutes.get("/admin/", signedIn, async (c) => {
     webhookSecretSet: !!c.env.RESEND_WEBHOOK_SECRET,
     nextRuns: Object.fromEntries(CADENCES.map((cadence) => [cadence, nextRun(cadence, now)])) as Record<Cadence, Date>,
   };
-  return sendPage(c, 200, overviewPage(ctxOf(c), stats, editions, health));
+  return sendPage(c, 200, overviewPage(ctxOf(c), stats, growth, editions, health));
 });
 
 rejectOtherMethods(consoleRoutes, "/admin/sign-in", ["POST"]);
