@@ -10,10 +10,12 @@ import { briefingsPage } from "../console/briefings-page.ts";
 import { sendingPace } from "../console/edition-rate.ts";
 import { editionPage, editionsPage, previewPage, runConfirmPage, type TestForm } from "../console/editions-pages.ts";
 import { type Entry, fromThisSite, sameSecret, whoEnters } from "../console/entry.ts";
+import { duration } from "../console/format.ts";
 import { CONSOLE_SCRIPT_PATH, consolePage } from "../console/layout.ts";
 import { type Health, overviewPage } from "../console/overview-page.ts";
 import { CONSOLE_SCRIPT } from "../console/script.ts";
 import { endSession, startSession } from "../console/session.ts";
+import { recordSignInFailure, signInLockout } from "../console/sign-in-limit.ts";
 import { accessDeniedPage, foreignOriginPage, notConfiguredPage, signInPage } from "../console/sign-in-page.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
@@ -88,9 +90,20 @@ consoleRoutes.post("/admin/sign-in", signInLimit, async (c) => {
     return (await refusal(c, entry)) ?? c.redirect("/admin/", 303);
   }
   if (!(await fromThisSite(c, entry))) return sendPage(c, 403, foreignOriginPage(ctxOf(c)));
+  // Per client address (Cloudflare always sets it; without it, as in scripts on localhost, one key).
+  const client = c.req.header("CF-Connecting-IP") ?? "unknown";
+  const wait = await signInLockout(c.env.DB, client);
+  if (wait !== null) {
+    console.log(JSON.stringify({ event: "console-sign-in-locked-out", retryAfter: wait }));
+    const error = `Too many wrong tokens from this address: try again in ${duration(wait / 60)}.`;
+    const res = await sendPage(c, 429, signInPage(ctxOf(c), { local: isLocal(c.env), error }));
+    res.headers.set("Retry-After", String(wait));
+    return res;
+  }
   const form = await c.req.parseBody();
   const given = typeof form.token === "string" ? form.token : "";
   if (!given || !(await sameSecret(given, token))) {
+    if (given) await recordSignInFailure(c.env.DB, client);
     console.log(JSON.stringify({ event: "console-sign-in-refused" }));
     const error = given ? "That is not the admin token. Please try again." : "Enter the admin token.";
     return sendPage(c, 401, signInPage(ctxOf(c), { local: isLocal(c.env), error }));
