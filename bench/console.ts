@@ -8,7 +8,10 @@
 // each query runs through the D1 binding (workerd's D1, reached from Node through wrangler's
 // getPlatformProxy) ROUNDS times: median, p95 and max in milliseconds. For comparison it also times
 // what the console does not do: COUNT(*) over the list, and an edition's figures from its ledger rows.
-// Last, the rows D1 reports written for one subscriber change, with and without the triggers.
+// Then the rows D1 reports written for one subscriber change, with and without the triggers. Last,
+// whole console pages through the Worker (`wrangler dev` on the same local state, signed in with the
+// session cookie as a browser is): the overview, the editions list, an edition in flight and a
+// compacted one, and the subscribers search if this build has that page — request to last byte.
 //
 // Data: readers `<name>.<n>@example<k>.org` (40 names, 250 domains), 86 % confirmed, 4 % pending, 7 %
 // unsubscribed, 2 % bounced, 1 % complained, signed up over 400 days; one event each. Editions: one a
@@ -27,6 +30,7 @@ import { subscriberGrowth } from "../src/subscriptions/growth.ts";
 import { readerHistory } from "../src/subscriptions/history.ts";
 import { subscriberStats } from "../src/subscriptions/reports.ts";
 import { searchSubscribers } from "../src/subscriptions/search.ts";
+import { startLocalWorker } from "../tests/support/local-worker.ts";
 
 const root = join(import.meta.dirname, "..");
 const DAY_MS = 86_400_000;
@@ -96,6 +100,10 @@ export interface ConsoleBench {
   timings: ConsoleTiming[];
   /** D1's rows_written for one change of one subscriber, with the triggers and without. */
   rowsWritten: { change: string; withTriggers: number; withoutTriggers: number }[];
+  /** Whole console pages through the Worker (`rows`: the answer's size in KB). */
+  pages: ConsoleTiming[];
+  /** Pages this build does not have (404), not timed. */
+  pagesMissing: string[];
 }
 
 function d1File(state: string): string {
@@ -412,6 +420,16 @@ export async function benchConsole(readers: number, editions = 1000): Promise<Co
           true,
         ),
       ];
+      const written = await rowsWritten(db);
+      await platform.dispose();
+      const { pages, missing } = await consolePages(state, [
+        ["page: overview (/admin/)", "/admin/"],
+        ["page: editions list", "/admin/editions"],
+        ["page: editions list, page 41", `/admin/editions?before=${encodeURIComponent(deepEdition)}`],
+        ["page: an edition in flight", `/admin/editions/${encodeURIComponent(newest)}`],
+        ["page: a compacted edition", `/admin/editions/${encodeURIComponent(deepEdition)}`],
+        ["page: subscribers search 'mar'", "/admin/subscribers?q=mar"],
+      ]);
       return {
         subscribers: readers,
         editions,
@@ -419,12 +437,53 @@ export async function benchConsole(readers: number, editions = 1000): Promise<Co
         seedSeconds,
         keptCountsMatch,
         timings,
-        rowsWritten: await rowsWritten(db),
+        rowsWritten: written,
+        pages,
+        pagesMissing: missing,
       };
     } finally {
-      await platform.dispose();
+      await platform.dispose().catch(() => {});
     }
   } finally {
     rmSync(state, { recursive: true, force: true });
+  }
+}
+
+/** Each page through the Worker on `state`, signed in as a browser is; pages answering 404 are listed apart. */
+async function consolePages(
+  state: string,
+  paths: [string, string][],
+): Promise<{ pages: ConsoleTiming[]; missing: string[] }> {
+  console.log("console: timing whole pages through the Worker (wrangler dev on the same state)…");
+  const worker = await startLocalWorker({ persistTo: state });
+  try {
+    const signIn = await fetch(`${worker.url}/admin/sign-in`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: worker.url },
+      body: new URLSearchParams({ token: "dev-admin-token" }),
+      redirect: "manual",
+    });
+    const cookie = (signIn.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+    if (signIn.status !== 303 || !cookie) throw new Error(`console sign-in: ${signIn.status}`);
+    const pages: ConsoleTiming[] = [];
+    const missing: string[] = [];
+    for (const [name, path] of paths) {
+      const load = async () => {
+        const res = await fetch(`${worker.url}${path}`, { headers: { Cookie: cookie } });
+        const body = await res.arrayBuffer();
+        if (res.status === 404) return -1;
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+        return Math.round(body.byteLength / 1024);
+      };
+      if ((await load()) === -1) {
+        console.log(`  ${name}: 404, not in this build`);
+        missing.push(path);
+        continue;
+      }
+      pages.push(await time(name, load));
+    }
+    return { pages, missing };
+  } finally {
+    await worker.stop();
   }
 }

@@ -138,6 +138,7 @@ describe("the console in a browser (phone width)", () => {
       .toMatch(/^Test sent to publisher@example.org/);
   });
 
+  // Its polls wait up to a minute for the edition to finish: on a busy machine 5 s is not enough.
   it("Run now: a confirmation with what and to how many, then the edition's page follows it to done", async () => {
     await page.goto(`${worker.url}/admin/editions`);
     await page.getByRole("link", { name: "Run daily now…" }).click();
@@ -153,7 +154,7 @@ describe("the console in a browser (phone width)", () => {
     const id = new URL(page.url()).pathname.split("/").at(-1) as string;
     await page.goto(`${worker.url}/admin/editions`);
     expect(await page.getByRole("link", { name: id }).getAttribute("href")).toBe(`/admin/editions/${id}`);
-  });
+  }, 90_000);
 
   it("the pages so far loaded everything they use: no script error, no CSP refusal", () => {
     expect(browserErrors).toEqual([]);
@@ -184,7 +185,7 @@ describe("the console in a browser (phone width)", () => {
     } finally {
       await page.unrouteAll();
     }
-  });
+  }, 30_000);
 
   it("sign out ends the session", async () => {
     await page.goto(`${worker.url}/admin/`);

@@ -56,6 +56,38 @@ describe("local mode: the sign-in form", () => {
     expect(html).not.toContain("not-the-token");
   });
 
+  it("after 10 wrong tokens from one client, every sign-in from it is refused (429, Retry-After, the form again); others are not", async () => {
+    const from = (ip: string, token: string) =>
+      get("/admin/sign-in", {
+        method: "POST",
+        headers: { ...FORM, Origin: SITE, "CF-Connecting-IP": ip },
+        body: form({ token }),
+        redirect: "manual",
+      });
+    for (let i = 0; i < 10; i++) expect((await from("203.0.113.7", `guess-${i}`)).status).toBe(401);
+    // Even the right token: a guess during the lockout learns nothing.
+    const refused = await from("203.0.113.7", "dev-admin-token");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(refused.headers.get("Set-Cookie")).toBeNull();
+    const html = await refused.text();
+    expect((await select(html, "[role=alert]"))[0]?.text).toMatch(/Too many wrong tokens/);
+    expect(await select(html, "input#token")).toHaveLength(1);
+    expect((await from("203.0.113.8", "dev-admin-token")).status).toBe(303);
+  });
+
+  it("right tokens are not counted: a publisher signing in again and again is never refused", async () => {
+    for (let i = 0; i < 12; i++) {
+      const res = await get("/admin/sign-in", {
+        method: "POST",
+        headers: { ...FORM, Origin: SITE, "CF-Connecting-IP": "203.0.113.9" },
+        body: form({ token: "dev-admin-token" }),
+        redirect: "manual",
+      });
+      expect(res.status).toBe(303);
+    }
+  });
+
   it("the right token gives a signed HttpOnly, SameSite=Strict cookie on /admin for 12 hours, and the console", async () => {
     const res = await signIn();
     expect(res.status).toBe(303);

@@ -230,17 +230,30 @@ describe("the overview", () => {
     )
       .bind(iso(Date.now() - 2 * HOUR))
       .run();
+    // A batch given up on the stuck edition, and the provider holding calls for a spent quota.
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO edition_chunks (edition_id, chunk, status, recipients, last_error, updated_at) VALUES ('weekly-stuck', 0, 'failed', 100, 'dead-lettered', ?1)",
+      ).bind(iso(Date.now())),
+      env.DB.prepare(
+        "INSERT INTO provider_state (provider, paused_until, pause_reason, updated_at) VALUES ('resend', ?1, 'daily quota spent', ?2)",
+      ).bind(iso(Date.now() + 5 * HOUR), iso(Date.now())),
+    ]);
     const res = await page("/admin/");
     expect(res.status).toBe(200);
     const html = await res.text();
-    const tiles = (await select(html, ".tiles li")).map((t) => t.text.replace(/\s+/g, " "));
-    expect(tiles).toContain("3confirmed");
-    expect(tiles).toContain("1pending");
+    const tiles = (await select(html, ".tiles li")).map((t) => t.text.replace(/\s+/g, " ").trim());
+    expect(tiles).toContain("3 confirmed");
+    expect(tiles).toContain("1 pending");
     const row = (await select(html, "section[aria-labelledby=last-editions] tbody td")).map((t) => t.text);
     expect(row).toContain("33.3 % (too high)");
     expect(row).toContain("0 %");
     expect(html).toMatch(/weekly-stuck<\/a>: sending — <span class="flag">stuck: no progress for/);
     expect(html).toContain("the local outbox");
+    expect(html).toMatch(/Digest batches given up \(dead-lettered or refused\): <span class="flag">1<\/span>/);
+    expect(html).toMatch(
+      /Provider back-off: <span class="flag">holding calls until [^<]+ UTC<\/span> \(daily quota spent\)/,
+    );
     // .dev.vars.example holds a development secret; an older .dev.vars may have it empty.
     expect(html).toMatch(
       env.RESEND_WEBHOOK_SECRET
@@ -250,6 +263,55 @@ describe("the overview", () => {
     expect((await select(html, "section[aria-labelledby=health] li")).map((l) => l.text.split(":")[0])).toEqual(
       expect.arrayContaining(["instant", "daily", "weekly"]),
     );
+  });
+});
+
+describe("the overview's list", () => {
+  const DAY = 86_400_000;
+  const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const tiles = async (html: string, list: string) =>
+    (await select(html, `ul[aria-label="${list}"] li`)).map((t) => t.text.replace(/\s+/g, " ").trim());
+
+  it("tiles per status (suppressed split into bounced and complained), per cadence and per topic, from the kept counts", async () => {
+    await seedSubscribers({ prefix: "ov-weekly", count: 2, cadence: "weekly", topics: ["nato"] });
+    await seedSubscribers({ prefix: "ov-bounced", count: 2, status: "bounced" });
+    await seedSubscribers({ prefix: "ov-complained", count: 1, status: "complained" });
+    await seedSubscribers({ prefix: "ov-left", count: 1, status: "unsubscribed" });
+    const html = await (await page("/admin/")).text();
+    expect(await tiles(html, "By status")).toEqual([
+      "5 confirmed",
+      "0 pending",
+      "1 unsubscribed",
+      "3 suppressed (2 bounced, 1 complained)",
+    ]);
+    expect(await tiles(html, "Confirmed by cadence")).toEqual(["0 instant", "3 daily", "2 weekly"]);
+    expect(await tiles(html, "Confirmed by topic")).toEqual(["2 nato", "3 every topic (chose none)"]);
+  });
+
+  it("charts 90 days of subscribers as inline SVG with a name, and a table of the same figures", async () => {
+    const now = Date.now();
+    // A day rebuilt when the record began, and a day recorded as it happened.
+    await env.DB.batch([
+      env.DB.prepare("DELETE FROM subscriber_days WHERE day < ?1").bind(dayOf(now)),
+      env.DB.prepare(
+        "INSERT INTO subscriber_days (day, joins, leaves, confirmed, reconstructed) VALUES (?1, 7, 2, 40, 1), (?2, 4, 1, 43, 0)",
+      ).bind(dayOf(now - 30 * DAY), dayOf(now - 10 * DAY)),
+    ]);
+    const html = await (await page("/admin/")).text();
+    const [svg] = await select(html, "section[aria-labelledby=growth] svg");
+    expect(svg?.attrs.role).toBe("img");
+    expect((await select(html, "svg title"))[0]?.text).toMatch(/^Confirmed subscribers over the last 90 days/);
+    expect(await select(html, "svg polyline")).toHaveLength(1);
+    const rows = await select(html, "section[aria-labelledby=growth] tbody tr");
+    expect(rows).toHaveLength(90);
+    const cells = async (day: string) =>
+      (await select(html, `section[aria-labelledby=growth] tr[data-day="${day}"] > *`)).map((c) => c.text.trim());
+    expect(await cells(dayOf(now - 30 * DAY))).toEqual([dayOf(now - 30 * DAY), "40", "7", "2", "reconstructed"]);
+    // Days without a change carry the total forward.
+    expect(await cells(dayOf(now - 29 * DAY))).toEqual([dayOf(now - 29 * DAY), "40", "0", "0", "reconstructed"]);
+    expect(await cells(dayOf(now - 10 * DAY))).toEqual([dayOf(now - 10 * DAY), "43", "4", "1", ""]);
+    expect((await cells(dayOf(now)))[1]).toBe("3");
+    expect(html).toMatch(/Days marked “reconstructed”/);
   });
 });
 

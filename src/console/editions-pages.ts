@@ -3,6 +3,7 @@
 import { html, raw } from "hono/html";
 import { CADENCES, type Cadence } from "../cadences.ts";
 import type { IndexedBriefing } from "../content/schema.ts";
+import type { EditionSummary } from "../digest/edition-list.ts";
 import type { EditionRow, Progress } from "../digest/ledger.ts";
 import type { EditionPreview, ScheduledBriefing } from "../digest/preview.ts";
 import type { RenderedVariant } from "../digest/render.ts";
@@ -29,14 +30,9 @@ ${CADENCES.map(
 </section>`;
 }
 
-export interface EditionListRow {
-  edition: EditionRow;
-  progress: Progress;
-}
-
 export function editionsPage(
   ctx: ConsoleContext,
-  rows: EditionListRow[],
+  rows: EditionSummary[],
   olderHref: string | null,
   first: boolean,
 ): Html {
@@ -46,10 +42,9 @@ export function editionsPage(
 <thead><tr><th scope="col">Edition</th><th scope="col">Started</th><th scope="col">Status</th><th scope="col" class="num">Items</th><th scope="col" class="num">Recipients</th><th scope="col" class="num">Sent</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Delivered</th><th scope="col" class="num">Bounced</th><th scope="col" class="num">Complained</th></tr></thead>
 <tbody>
 ${rows.map(
-  ({
-    edition: e,
-    progress: p,
-  }) => html`<tr><th scope="row"><a href="${editionPath(e.id)}">${e.id}</a></th><td>${utcTime(e.created_at)}</td><td>${STATUS_TEXT[e.status]}</td><td class="num">${count(p.items.length)}</td><td class="num">${count(p.recipients)}</td><td class="num">${count(p.sent)}</td><td class="num">${count(p.failed)}</td><td class="num">${count(p.pending)}</td><td class="num">${count(p.delivered)}</td><td class="num">${count(p.bounced)}</td><td class="num">${count(p.complained)}</td></tr>
+  (
+    p,
+  ) => html`<tr><th scope="row"><a href="${editionPath(p.id)}">${p.id}</a></th><td>${utcTime(p.created_at)}</td><td>${STATUS_TEXT[p.status]}</td><td class="num">${count(p.items.length)}</td><td class="num">${count(p.recipients)}</td><td class="num">${count(p.sent)}</td><td class="num">${count(p.failed)}</td><td class="num">${count(p.pending)}</td><td class="num">${count(p.delivered)}</td><td class="num">${count(p.bounced)}</td><td class="num">${count(p.complained)}</td></tr>
 `,
 )}</tbody>
 </table></div>`

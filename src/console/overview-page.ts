@@ -2,32 +2,45 @@
 // mailbox providers start to penalise), and the health of sending.
 import { html, raw } from "hono/html";
 import { CADENCES, type Cadence } from "../cadences.ts";
-import type { EditionRow, Progress } from "../digest/ledger.ts";
+import type { EditionSummary } from "../digest/edition-list.ts";
+import type { EditionRow } from "../digest/ledger.ts";
+import type { Growth } from "../subscriptions/growth.ts";
 import type { Stats } from "../subscriptions/reports.ts";
 import type { Html } from "../web/layout.ts";
 import { BOUNCE_LIMIT, COMPLAINT_LIMIT, deliveryRates } from "./delivery-rates.ts";
 import { count, duration, percent, utcTime } from "./format.ts";
+import { growthSection } from "./growth-chart.ts";
 import { type ConsoleContext, consolePage } from "./layout.ts";
 
 export interface Health {
   inFlight: { edition: EditionRow; stuckMinutes: number | null }[];
+  /** Digest batches given up (dead-lettered past their 23 h window, or refused by the provider). */
+  failedBatches: number;
+  /** Calls to the provider held back: a spent quota or an outage, and until when. */
+  providerPause: { until: string; reason: string } | null;
   transport: "resend" | "outbox";
   webhookSecretSet: boolean;
   nextRuns: Record<Cadence, Date>;
 }
 
-function tile(label: string, n: number) {
-  return html`<li><strong>${count(n)}</strong>${label}</li>`;
+function tile(label: string, n: number, detail?: string) {
+  return html`<li><strong>${count(n)}</strong> ${label}${detail ? html` <small>(${detail})</small>` : raw("")}</li>
+`;
 }
 
 function subscribers(stats: Stats) {
-  // The subscribers pages (search, history, growth over 90 days, kept counters) add to this section.
+  const { bounced, complained } = stats.suppressed;
+  const topics = Object.entries(stats.confirmedByTopic);
   return html`<section aria-labelledby="subscribers">
 <h2 id="subscribers">Subscribers</h2>
-<ul class="tiles">
-${tile("confirmed", stats.byStatus.confirmed ?? 0)}${tile("pending", stats.byStatus.pending ?? 0)}${tile("unsubscribed", stats.byStatus.unsubscribed ?? 0)}${tile("bounced", stats.byStatus.bounced ?? 0)}${tile("complained", stats.byStatus.complained ?? 0)}
-</ul>
-<p>Confirmed by cadence: ${CADENCES.map((c, i) => html`${i ? ", " : ""}${c} ${count(stats.confirmedByCadence[c] ?? 0)}`)}.</p>
+<ul class="tiles" aria-label="By status">
+${tile("confirmed", stats.byStatus.confirmed ?? 0)}${tile("pending", stats.byStatus.pending ?? 0)}${tile("unsubscribed", stats.byStatus.unsubscribed ?? 0)}${tile("suppressed", bounced + complained, `${count(bounced)} bounced, ${count(complained)} complained`)}</ul>
+<h3>Confirmed readers by cadence and topic</h3>
+<ul class="tiles" aria-label="Confirmed by cadence">
+${CADENCES.map((c) => tile(c, stats.confirmedByCadence[c] ?? 0))}</ul>
+<ul class="tiles" aria-label="Confirmed by topic">
+${topics.map(([topic, n]) => tile(topic, n))}${tile("every topic", stats.confirmedEveryTopic, "chose none")}</ul>
+<p>A reader may choose several topics, so the topics add up to more than the confirmed readers.</p>
 </section>`;
 }
 
@@ -36,10 +49,10 @@ function rate(part: number, sent: number, flagged: boolean) {
   return flagged ? html`<span class="flag">${text} (too high)</span>` : text;
 }
 
-function lastEditions(rows: { edition: EditionRow; progress: Progress }[]) {
-  const body = rows.map(({ edition: e, progress: p }) => {
+function lastEditions(rows: EditionSummary[]) {
+  const body = rows.map((p) => {
     const r = deliveryRates(p);
-    return html`<tr><th scope="row"><a href="/admin/editions/${e.id}">${e.id}</a></th><td class="num">${count(p.recipients)}</td><td class="num">${count(p.sent)}</td><td class="num">${count(p.delivered)}</td><td class="num">${count(p.bounced)}</td><td class="num">${rate(p.bounced, p.sent, r.bounceFlag)}</td><td class="num">${count(p.complained)}</td><td class="num">${rate(p.complained, p.sent, r.complaintFlag)}</td></tr>
+    return html`<tr><th scope="row"><a href="/admin/editions/${p.id}">${p.id}</a></th><td class="num">${count(p.recipients)}</td><td class="num">${count(p.sent)}</td><td class="num">${count(p.delivered)}</td><td class="num">${count(p.bounced)}</td><td class="num">${rate(p.bounced, p.sent, r.bounceFlag)}</td><td class="num">${count(p.complained)}</td><td class="num">${rate(p.complained, p.sent, r.complaintFlag)}</td></tr>
 `;
   });
   return html`<section aria-labelledby="last-editions">
@@ -76,6 +89,8 @@ function health(h: Health) {
 ${flying}
 <h3>Sending</h3>
 <ul>
+<li>Digest batches given up (dead-lettered or refused): ${h.failedBatches ? html`<span class="flag">${count(h.failedBatches)}</span> — each edition's page lists them with the reason` : "none"}</li>
+<li>Provider back-off: ${h.providerPause ? html`<span class="flag">holding calls until ${utcTime(h.providerPause.until)}</span> (${h.providerPause.reason})` : "none: calls go out at the provider's rate"}</li>
 <li>Transport: ${h.transport === "resend" ? "Resend" : html`the local outbox (no <code>RESEND_API_KEY</code>): mail goes to <a href="/outbox">/outbox</a>`}</li>
 <li>Webhook secret (<code>RESEND_WEBHOOK_SECRET</code>): ${h.webhookSecretSet ? "set" : html`<span class="flag">not set</span> — deliveries, bounces and complaints are not recorded`}</li>
 </ul>
@@ -87,11 +102,13 @@ ${flying}
 export function overviewPage(
   ctx: ConsoleContext,
   stats: Stats,
-  editions: { edition: EditionRow; progress: Progress }[],
+  growth: Growth,
+  editions: EditionSummary[],
   h: Health,
 ): Html {
   const main = html`<h1>Overview</h1>
 ${subscribers(stats)}
+${growthSection(growth)}
 ${lastEditions(editions)}
 ${health(h)}`;
   return consolePage(ctx, { title: "Overview", path: "/admin/", nav: true, main });

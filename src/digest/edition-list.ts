@@ -1,6 +1,7 @@
 // Every edition, newest first, a page at a time, with its figures — for the console's editions list
-// and overview. Paged by keyset on editions_newest (created_at, id; migrations/0011): page 50 costs
-// what page 1 does. The cursor is an edition id.
+// and overview — and the other ways the console finds editions: those still going out, and those that
+// carried a briefing. Paged by keyset on editions_newest (created_at, id; migrations/0011): page 50
+// costs what page 1 does. The cursor is an edition id.
 //
 // Where the figures come from, so a page never reads an edition's per-recipient ledger rows:
 // - compacted (a week after it finished, compaction.ts): its edition_totals row.
@@ -9,7 +10,8 @@
 //   provider reported later from edition_reports, kept by a trigger on the webhook's ledger write
 //   (migrations/0011). Readers skipped at the first attempt of a chunk that then failed count as failed
 //   here (editionProgress, which reads every ledger row, tells them apart).
-import type { EditionStatus } from "./ledger.ts";
+import { CADENCES } from "../cadences.ts";
+import type { EditionRow, EditionStatus } from "./ledger.ts";
 
 export interface EditionFigures {
   recipients: number;
@@ -175,4 +177,51 @@ export async function listEditions(
     };
   });
   return { editions, next: results.length > size ? (page.at(-1)?.id ?? null) : null };
+}
+
+/**
+ * A `before` cursor from a URL: an edition id's shape (what startEdition makes), else none (the first
+ * page). A well-formed id that names no edition gives an empty page, never an error.
+ */
+export function editionCursor(value: string | undefined): string | undefined {
+  return value !== undefined && /^[A-Za-z0-9_-]{1,200}$/.test(value) ? value : undefined;
+}
+
+/** Editions not done yet (planning or sending), oldest first: few at any time (editions_by_completion). */
+export async function editionsInFlight(db: D1Database): Promise<EditionRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM editions WHERE status IN ('planning', 'sending') ORDER BY created_at, id")
+    .all<EditionRow>();
+  return results;
+}
+
+/**
+ * Digest batches given up for good: dead-lettered past their 23 h window or refused by the provider.
+ * Counted on the edition_chunks_pending index (status first), so it reads only the failed rows.
+ */
+export async function failedChunkCount(db: D1Database): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM edition_chunks WHERE status = 'failed'")
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Which editions carried each of these briefings, per cadence (edition_briefings' key: cadence, slug). */
+export async function editionsCarrying(
+  db: D1Database,
+  slugs: string[],
+): Promise<Map<string, { cadence: string; edition: string }[]>> {
+  const { results } = await db
+    .prepare(
+      `SELECT slug, cadence, edition_id FROM edition_briefings
+       WHERE cadence IN (SELECT value FROM json_each(?1)) AND slug IN (SELECT value FROM json_each(?2))
+       ORDER BY slug, cadence`,
+    )
+    .bind(JSON.stringify(CADENCES), JSON.stringify(slugs))
+    .all<{ slug: string; cadence: string; edition_id: string }>();
+  const carried = new Map<string, { cadence: string; edition: string }[]>();
+  for (const r of results) {
+    carried.set(r.slug, [...(carried.get(r.slug) ?? []), { cadence: r.cadence, edition: r.edition_id }]);
+  }
+  return carried;
 }

@@ -10,28 +10,32 @@ import { briefingsPage } from "../console/briefings-page.ts";
 import { sendingPace } from "../console/edition-rate.ts";
 import { editionPage, editionsPage, previewPage, runConfirmPage, type TestForm } from "../console/editions-pages.ts";
 import { type Entry, fromThisSite, sameSecret, whoEnters } from "../console/entry.ts";
+import { duration } from "../console/format.ts";
 import { CONSOLE_SCRIPT_PATH, consolePage } from "../console/layout.ts";
 import { type Health, overviewPage } from "../console/overview-page.ts";
 import { CONSOLE_SCRIPT } from "../console/script.ts";
 import { endSession, startSession } from "../console/session.ts";
+import { recordSignInFailure, signInLockout } from "../console/sign-in-limit.ts";
 import { accessDeniedPage, foreignOriginPage, notConfiguredPage, signInPage } from "../console/sign-in-page.ts";
 import { ALL_SCHEDULED } from "../content/publication.ts";
 import { digestDeps } from "../digest/deps.ts";
 import { startEdition } from "../digest/edition.ts";
 import {
-  decodeCursor,
+  editionCursor,
   editionsCarrying,
   editionsInFlight,
-  editionsNewestFirst,
-  encodeCursor,
-} from "../digest/edition-cursor.ts";
-import { editionProgress, getEdition, type Progress } from "../digest/ledger.ts";
+  failedChunkCount,
+  listEditions,
+} from "../digest/edition-list.ts";
+import { editionProgress, getEdition } from "../digest/ledger.ts";
 import { nextRun } from "../digest/plan.ts";
 import { previewEdition, sampleMail, scheduledBriefings, sendTestMail } from "../digest/preview.ts";
 import { STALL_MS } from "../digest/sweeper.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
+import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
+import { subscriberGrowth } from "../subscriptions/growth.ts";
 import { subscriberStats } from "../subscriptions/reports.ts";
 import type { Html } from "../web/layout.ts";
 
@@ -87,9 +91,20 @@ consoleRoutes.post("/admin/sign-in", signInLimit, async (c) => {
     return (await refusal(c, entry)) ?? c.redirect("/admin/", 303);
   }
   if (!(await fromThisSite(c, entry))) return sendPage(c, 403, foreignOriginPage(ctxOf(c)));
+  // Per client address (Cloudflare always sets it; without it, as in scripts on localhost, one key).
+  const client = c.req.header("CF-Connecting-IP") ?? "unknown";
+  const wait = await signInLockout(c.env.DB, client);
+  if (wait !== null) {
+    console.log(JSON.stringify({ event: "console-sign-in-locked-out", retryAfter: wait }));
+    const error = `Too many wrong tokens from this address: try again in ${duration(wait / 60)}.`;
+    const res = await sendPage(c, 429, signInPage(ctxOf(c), { local: isLocal(c.env), error }));
+    res.headers.set("Retry-After", String(wait));
+    return res;
+  }
   const form = await c.req.parseBody();
   const given = typeof form.token === "string" ? form.token : "";
   if (!given || !(await sameSecret(given, token))) {
+    if (given) await recordSignInFailure(c.env.DB, client);
     console.log(JSON.stringify({ event: "console-sign-in-refused" }));
     const error = given ? "That is not the admin token. Please try again." : "Enter the admin token.";
     return sendPage(c, 401, signInPage(ctxOf(c), { local: isLocal(c.env), error }));
@@ -104,18 +119,25 @@ consoleRoutes.post("/admin/sign-out", signedIn, (c) => {
   return c.redirect("/admin/", 303);
 });
 
+const LAST_EDITIONS = 5;
+
 consoleRoutes.get("/admin/", signedIn, async (c) => {
   const db = c.env.DB;
   const now = new Date();
-  const [stats, latest, flying] = await Promise.all([
+  // The last editions' figures come from their chunk rows and kept reports (or compacted totals):
+  // never from an edition's per-recipient ledger rows.
+  const [stats, growth, latest, flying, failedBatches, pause] = await Promise.all([
     subscriberStats(db),
-    editionsNewestFirst(db, null, 5),
+    subscriberGrowth(db, now),
+    listEditions(db, { limit: LAST_EDITIONS }),
     editionsInFlight(db),
+    failedChunkCount(db),
+    providerPause(db, now),
   ]);
-  const editions = await Promise.all(
-    latest.map(async (edition) => ({ edition, progress: (await editionProgress(db, edition.id)) as Progress })),
-  );
+  const editions = latest.editions;
   const health: Health = {
+    failedBatches,
+    providerPause: pause,
     inFlight: flying.map((edition) => {
       const idle = now.getTime() - Date.parse(edition.updated_at);
       return { edition, stuckMinutes: idle > STALL_MS ? idle / 60_000 : null };
@@ -124,7 +146,7 @@ consoleRoutes.get("/admin/", signedIn, async (c) => {
     webhookSecretSet: !!c.env.RESEND_WEBHOOK_SECRET,
     nextRuns: Object.fromEntries(CADENCES.map((cadence) => [cadence, nextRun(cadence, now)])) as Record<Cadence, Date>,
   };
-  return sendPage(c, 200, overviewPage(ctxOf(c), stats, editions, health));
+  return sendPage(c, 200, overviewPage(ctxOf(c), stats, growth, editions, health));
 });
 
 rejectOtherMethods(consoleRoutes, "/admin/sign-in", ["POST"]);
@@ -147,18 +169,10 @@ function notFoundPage(c: Context<AppEnv>, what: string) {
 
 consoleRoutes.get("/admin/editions", signedIn, async (c) => {
   const db = c.env.DB;
-  const before = decodeCursor(c.req.query("before"));
-  const found = await editionsNewestFirst(db, before, EDITIONS_PER_PAGE + 1);
-  const shown = found.slice(0, EDITIONS_PER_PAGE);
-  const rows = await Promise.all(
-    shown.map(async (edition) => ({ edition, progress: (await editionProgress(db, edition.id)) as Progress })),
-  );
-  const last = shown.at(-1);
-  const older =
-    found.length > EDITIONS_PER_PAGE && last
-      ? `/admin/editions?before=${encodeURIComponent(encodeCursor(last))}`
-      : null;
-  return sendPage(c, 200, editionsPage(ctxOf(c), rows, older, before === null));
+  const before = editionCursor(c.req.query("before"));
+  const page = await listEditions(db, { limit: EDITIONS_PER_PAGE, ...(before ? { before } : {}) });
+  const older = page.next ? `/admin/editions?before=${encodeURIComponent(page.next)}` : null;
+  return sendPage(c, 200, editionsPage(ctxOf(c), page.editions, older, before === undefined));
 });
 
 consoleRoutes.get("/admin/editions/run/:cadence", signedIn, async (c) => {

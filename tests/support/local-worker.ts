@@ -44,6 +44,11 @@ export interface LocalWorkerOptions {
    * kept on the others then measures the server, not its own share of the cores.
    */
   cpus?: string;
+  /**
+   * Serve this local state folder (wrangler's --persist-to), already migrated and filled, and keep it
+   * on stop: for a benchmark that seeded the D1 file itself.
+   */
+  persistTo?: string;
 }
 
 /** Builds the static documents for `origin` into a new folder (the build of `npm start`). */
@@ -60,12 +65,14 @@ export function buildAssets(origin: string, env: Record<string, string | undefin
 
 export async function startLocalWorker(options: LocalWorkerOptions = {}): Promise<LocalWorker> {
   const env = { ...offline, ...options.env };
-  const state = mkdtempSync(join(tmpdir(), "briefwire-state-"));
-  execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
-    cwd: root,
-    env,
-    stdio: "ignore",
-  });
+  const state = options.persistTo ?? mkdtempSync(join(tmpdir(), "briefwire-state-"));
+  if (!options.persistTo) {
+    execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
+      cwd: root,
+      env,
+      stdio: "ignore",
+    });
+  }
   const port = options.port ?? (await freePort());
   const url = `http://localhost:${port}`;
   const assets = options.assets ?? buildAssets(url, options.env);
@@ -93,7 +100,7 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;
-      rmSync(state, { recursive: true, force: true });
+      if (!options.persistTo) rmSync(state, { recursive: true, force: true });
       if (!options.assets) rmSync(assets, { recursive: true, force: true });
     },
   };
