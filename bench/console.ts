@@ -28,7 +28,7 @@ import { editionProgress } from "../src/digest/ledger.ts";
 import { keptCounts } from "../src/subscriptions/counts.ts";
 import { subscriberGrowth } from "../src/subscriptions/growth.ts";
 import { readerHistory } from "../src/subscriptions/history.ts";
-import { subscriberStats } from "../src/subscriptions/reports.ts";
+import { exportRowsByIds, subscriberStats } from "../src/subscriptions/reports.ts";
 import { searchSubscribers } from "../src/subscriptions/search.ts";
 import { startLocalWorker } from "../tests/support/local-worker.ts";
 
@@ -402,6 +402,15 @@ export async function benchConsole(readers: number, editions = 1000): Promise<Co
               .length,
         ),
         await time("reader: history", async () => (await readerHistory(db, newestReader))?.history.length ?? 0),
+        await time("export: a page of a filtered search (100 rows)", async () => {
+          const page = await searchSubscribers(db, { query: "ma", cadence: "weekly", limit: 100 });
+          return (
+            await exportRowsByIds(
+              db,
+              page.rows.map((r) => r.id),
+            )
+          ).length;
+        }),
         await time("editions: first page (20)", async () => (await listEditions(db)).editions.length),
         await time(
           "editions: page 41 (before the 801st)",

@@ -13,6 +13,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
 import { consoleRoutes } from "./routes/console.ts";
+import { consoleSubscriberRoutes } from "./routes/console-subscribers.ts";
 import { feedAssetRoutes } from "./routes/feed-assets.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { renderError } from "./routes/pages.ts";
@@ -50,6 +51,7 @@ export function createApp(content: SiteInfo, options: AppOptions = {}) {
   app.route("/", webhookRoutes);
   // The console's pages first: the JSON API's auth middleware covers every other path under /admin.
   app.route("/", consoleRoutes);
+  app.route("/", consoleSubscriberRoutes);
   app.route("/admin", adminRoutes);
 
   app.notFound((c) => renderError(c, 404, "Not found", "There is no page at this address."));

@@ -1,7 +1,8 @@
 // The publisher's console in a real browser (Debian Chromium) against `wrangler dev`: sign in (a wrong
 // token refused), a form posted from another site refused, Run now → progress to done, the preview's
-// sandboxed frame and Send test, sign out; and every console page audited as the reader pages are
-// (axe-core WCAG 2.1 A/AA in light and dark, html-validate's recommended rules on the HTML served).
+// sandboxed frame and Send test, search → a reader → Erase, sign out; and every console page audited as
+// the reader pages are (axe-core WCAG 2.1 A/AA in light and dark, html-validate's recommended rules on
+// the HTML served).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -156,6 +157,29 @@ describe("the console in a browser (phone width)", () => {
     expect(await page.getByRole("link", { name: id }).getAttribute("href")).toBe(`/admin/editions/${id}`);
   }, 90_000);
 
+  it("search → a reader's page → Erase behind a confirmation: the reader is gone from the search", async () => {
+    const heading = () => page.getByRole("heading", { level: 1 }).textContent();
+    const search = async (text: string) => {
+      await page.getByLabel("Search subscribers").fill(text);
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+    };
+    await page.goto(`${worker.url}/admin/`);
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Subscribers" }).click();
+    await expect.poll(heading).toBe("Subscribers");
+    await search("c3@");
+    await page.getByRole("link", { name: "c3@example.org" }).click();
+    await page.waitForURL(/\/admin\/subscribers\/\d+$/);
+    await expect.poll(heading).toBe("c3@example.org");
+    await page.getByRole("button", { name: "Erase" }).click();
+    await expect.poll(heading).toBe("Erase c3@example.org?");
+    await page.getByRole("button", { name: "Erase" }).click();
+    await expect.poll(heading).toMatch(/^Reader #\d+ is erased$/);
+    await page.getByRole("link", { name: "All subscribers" }).click();
+    await search("c3");
+    await expect.poll(() => page.getByText("No subscriber matches.").count()).toBe(1);
+    expect(await page.getByRole("link", { name: "c3@example.org" }).count()).toBe(0);
+  });
+
   it("the pages so far loaded everything they use: no script error, no CSP refusal", () => {
     expect(browserErrors).toEqual([]);
   });
@@ -246,6 +270,11 @@ describe("every console page, audited", () => {
     // Run now above mailed the only new briefing on the daily cadence: its preview shows the sample.
     ["preview with a sample", "/admin/editions/preview/daily", true],
     ["briefings", "/admin/briefings", true],
+    ["subscribers", "/admin/subscribers", true],
+    ["subscribers searched and filtered", "/admin/subscribers?q=c&status=confirmed&cadence=daily", true],
+    // c1: imported, then mailed by the Run now test above, so its history holds an edition.
+    ["a reader", "reader", true],
+    ["a reader's erase confirmation", "reader/erase", true],
   ] as const)(
     "%s: no serious or critical axe-core violation in light and dark, no html-validate error",
     async (name, where, signedIn) => {
@@ -256,6 +285,12 @@ describe("every console page, audited", () => {
         const list = await (await fetch(`${worker.url}/admin/editions`, { headers })).text();
         path = /href="(\/admin\/editions\/daily-[^"]+)"/.exec(list)?.[1] ?? "";
         expect(path, "an edition from the Run now test").not.toBe("");
+      }
+      if (where.startsWith("reader")) {
+        const list = await (await fetch(`${worker.url}/admin/subscribers?q=c1`, { headers })).text();
+        const reader = /href="(\/admin\/subscribers\/\d+)"/.exec(list)?.[1] ?? "";
+        expect(reader, "c1's page").not.toBe("");
+        path = where === "reader" ? reader : `${reader}/erase`;
       }
       for (const scheme of ["light", "dark"] as const) {
         expect(await axeViolations(path, scheme, cookie), `${name} (${scheme})`).toEqual([]);

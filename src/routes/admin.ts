@@ -21,8 +21,16 @@ import { validate } from "../http/validation.ts";
 import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { importRows, parseImport } from "../subscriptions/csv-import.ts";
-import { EXPORT_HEADER, exportLine, exportPage, subscriberStats } from "../subscriptions/reports.ts";
+import {
+  EXPORT_HEADER,
+  type ExportRow,
+  exportLine,
+  exportPage,
+  exportRowsByIds,
+  subscriberStats,
+} from "../subscriptions/reports.ts";
 import { eraseSubscriber } from "../subscriptions/retention.ts";
+import { MAX_LIMIT, type SearchInput, searchQueryFrom, searchSubscribers } from "../subscriptions/search.ts";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -78,26 +86,64 @@ adminRoutes.post(
   },
 );
 
-adminRoutes.get("/subscribers.csv", (c) => {
-  const db = c.env.DB;
-  let afterId = 0;
+/** A CSV body written page by page from `nextRows` (null: no more), so a large list never sits in memory at once. */
+function csvStream(nextRows: () => Promise<ExportRow[] | null>): ReadableStream<Uint8Array> {
   let started = false;
-  // Streamed page by page, so the export of a large list never sits in memory at once.
-  const stream = new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
         started = true;
         controller.enqueue(encoder.encode(`${EXPORT_HEADER}\r\n`));
       }
-      const rows = await exportPage(db, afterId, 1000);
-      if (rows.length === 0) return controller.close();
-      afterId = rows[rows.length - 1]?.id as number;
-      controller.enqueue(encoder.encode(rows.map((r) => `${exportLine(r)}\r\n`).join("")));
+      // A filtered page may hold no row (see searchSubscribers' window): read on until one does, or the end.
+      for (;;) {
+        const rows = await nextRows();
+        if (rows === null) return controller.close();
+        if (rows.length === 0) continue;
+        return controller.enqueue(encoder.encode(rows.map((r) => `${exportLine(r)}\r\n`).join("")));
+      }
     },
   });
+}
+
+/** Every subscriber by id: keyset pages of the table. */
+function everyone(db: D1Database): () => Promise<ExportRow[] | null> {
+  let afterId = 0;
+  return async () => {
+    const rows = await exportPage(db, afterId, 1000);
+    if (rows.length === 0) return null;
+    afterId = rows[rows.length - 1]?.id as number;
+    return rows;
+  };
+}
+
+/** The subscribers a console search finds (the same query, filters and order), page by page. */
+function found(db: D1Database, search: SearchInput): () => Promise<ExportRow[] | null> {
+  let after = search.after;
+  let done = false;
+  return async () => {
+    if (done) return null;
+    const page = await searchSubscribers(db, { ...search, after, limit: MAX_LIMIT });
+    if (page.next === null) done = true;
+    after = page.next ?? undefined;
+    return exportRowsByIds(
+      db,
+      page.rows.map((r) => r.id),
+    );
+  };
+}
+
+// The whole list, or with the console's filters (q, status, cadence, topic) the readers it finds.
+adminRoutes.get("/subscribers.csv", (c) => {
+  // The whole filter, from its first row: a page's cursor and size are the screen's, not the export's.
+  const { limit: _limit, after: _after, ...query } = c.req.query();
+  const search = searchQueryFrom(query, c.get("content").tags);
+  if (!search.ok) return problem(c, 400, "Invalid filter", search.errors);
+  const filtered = Object.keys(search.input).length > 0;
+  const stream = csvStream(filtered ? found(c.env.DB, search.input) : everyone(c.env.DB));
   return c.body(stream, 200, {
     "Content-Type": "text/csv; charset=utf-8",
-    "Content-Disposition": 'attachment; filename="subscribers.csv"',
+    "Content-Disposition": `attachment; filename="${filtered ? "subscribers-filtered" : "subscribers"}.csv"`,
   });
 });
 

@@ -41,9 +41,9 @@ import type { Html } from "../web/layout.ts";
 
 export const consoleRoutes = new Hono<AppEnv>();
 
-const ctxOf = (c: Context<AppEnv>) => ({ content: c.get("content") });
+export const ctxOf = (c: Context<AppEnv>) => ({ content: c.get("content") });
 
-async function sendPage(c: Context<AppEnv>, status: ContentfulStatusCode, page: Html) {
+export async function sendPage(c: Context<AppEnv>, status: ContentfulStatusCode, page: Html) {
   return c.body(String(await page), status, {
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store",
@@ -65,7 +65,7 @@ async function refusal(c: Context<AppEnv>, entry: Entry): Promise<Response | nul
 }
 
 /** Every console page and action: only for someone who may enter, and unsafe requests only from this site. */
-const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   const refused = await refusal(c, await whoEnters(c));
   if (refused) return refused;
   await next();

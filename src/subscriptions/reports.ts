@@ -64,6 +64,21 @@ export async function exportPage(db: D1Database, afterId: number, limit: number)
   return results;
 }
 
+/** The export rows of these subscribers, in the order given (a page of a console search). */
+export async function exportRowsByIds(db: D1Database, ids: number[]): Promise<ExportRow[]> {
+  if (ids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT id, email, cadence, topics, status, created_at, consent_at, consent_source, confirmed_at, unsubscribed_at,
+         suppressed_at, suppressed_reason
+       FROM subscribers WHERE id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(ids))
+    .all<ExportRow>();
+  const byId = new Map(results.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** RFC 4180 field; cells that a spreadsheet would run as a formula are prefixed with a quote. */
 export function csvField(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;

@@ -183,3 +183,31 @@ export async function searchSubscribers(db: D1Database, input: SearchInput): Pro
   const next = fetched.length > limit ? (results[limit - 1]?.id ?? null) : windowLast;
   return { rows: results, next, order: p.order };
 }
+
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+export type SearchQuery = { ok: true; input: SearchInput } | { ok: false; errors: FieldError[] };
+
+/**
+ * A query string (`q`, `status`, `cadence`, `topic`, `after`, `limit`) → a search, or the fields that are
+ * wrong and why. An empty field means "any" (a form's blank choice); `knownTopics`, when given, are the
+ * only topics accepted.
+ */
+export function searchQueryFrom(query: Record<string, string>, knownTopics?: readonly string[]): SearchQuery {
+  const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ""));
+  const parsed = SearchParams.safeParse(given);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "query", reason: i.message })),
+    };
+  }
+  const { q, topic, ...rest } = parsed.data;
+  if (topic && knownTopics && !knownTopics.includes(topic)) {
+    return { ok: false, errors: [{ field: "topic", reason: "is not a topic of any briefing" }] };
+  }
+  return { ok: true, input: { ...rest, ...(q?.trim() ? { query: q } : {}), ...(topic ? { topic } : {}) } };
+}

@@ -6,7 +6,9 @@ import { mailboxOf, sha256Hex } from "./address.ts";
 import {
   type Cadence,
   claimConfirmationMail,
+  confirmationMailAllowedAt,
   confirmSubscriber,
+  event,
   findById,
   markConfirmationSent,
   type RequestMeta,
@@ -94,6 +96,42 @@ export async function requestSubscription(deps: SubscriptionDeps, input: Subscri
     },
     at,
   );
+}
+
+export type ResendResult = { sent: true } | { sent: false; retryAt: Date };
+
+/**
+ * The publisher sends a pending reader their confirmation mail again: the same link, under the same
+ * per-mailbox limits as the form (CONFIRMATION_LIMITS), so the console cannot mail-bomb anyone either.
+ */
+export async function resendConfirmation(
+  deps: SubscriptionDeps,
+  subscriber: Subscriber,
+  meta: RequestMeta,
+): Promise<ResendResult> {
+  const at = now(deps);
+  const mailbox = await sha256Hex(mailboxOf(subscriber.email_normalized));
+  if (!(await claimConfirmationMail(deps.db, mailbox, at, CONFIRMATION_LIMITS))) {
+    return { sent: false, retryAt: await confirmationMailAllowedAt(deps.db, mailbox, at, CONFIRMATION_LIMITS) };
+  }
+  await markConfirmationSent(deps.db, subscriber.id, at.toISOString());
+  const nonce = subscriber.confirm_nonce;
+  const link = await linkFor(deps, "confirm", subscriber);
+  const mail = await confirmationMail(deps.mail, subscriber.email, link, subscriber.cadence);
+  await enqueueMail(
+    deps.db,
+    deps.mailQueue,
+    {
+      kind: "confirmation",
+      key: `confirm-${subscriber.id}-${nonce}-${at.getTime()}`,
+      subscriberId: subscriber.id,
+      nonce,
+      mail,
+    },
+    at,
+  );
+  await event(deps.db, subscriber.id, "confirmation-resent", at.toISOString(), meta, { via: "console" }).run();
+  return { sent: true };
 }
 
 export type LinkCheck =

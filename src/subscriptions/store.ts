@@ -219,6 +219,27 @@ export async function claimConfirmationMail(
   return result.meta.changes === 1;
 }
 
+/** When claimConfirmationMail would next let a mail through to this mailbox: past the cooldown and the day's allowance. */
+export async function confirmationMailAllowedAt(
+  db: D1Database,
+  mailboxHash: string,
+  now: Date,
+  limits: MailboxLimits,
+): Promise<Date> {
+  const day = new Date(now.getTime() - 86_400_000).toISOString();
+  const sent = await db
+    .prepare(
+      "SELECT MIN(sent_at) AS first, MAX(sent_at) AS last, COUNT(*) AS n FROM confirmation_sends WHERE mailbox = ?1 AND sent_at > ?2",
+    )
+    .bind(mailboxHash, day)
+    .first<{ first: string | null; last: string | null; n: number }>();
+  if (!sent?.last || !sent.first) return now;
+  const afterCooldown = Date.parse(sent.last) + limits.cooldownSeconds * 1000;
+  // The day's allowance frees up when the oldest mail of the last 24 hours is a day old.
+  const afterDay = sent.n >= limits.perDay ? Date.parse(sent.first) + 86_400_000 : 0;
+  return new Date(Math.max(afterCooldown, afterDay, now.getTime()));
+}
+
 /** Notes on the row that a confirmation mail went out (a complained address may get one per 30 days). */
 export async function markConfirmationSent(db: D1Database, id: number, now: string): Promise<void> {
   await db.prepare("UPDATE subscribers SET confirmation_sent_at = ?2 WHERE id = ?1").bind(id, now).run();

@@ -59,7 +59,9 @@ nav.console a[aria-current=page] { font-weight: 700; color: var(--fg); }
 nav.console form { margin: 0; }
 button.link { background: none; color: var(--accent); padding: 0; font-weight: 400; text-decoration: underline; }
 .panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem 1.2rem; margin: 1rem 0; }
-.panel input[type=password], .panel input[type=email] { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); max-width: 100%; width: 22rem; }
+.panel input[type=password], .panel input[type=email], .panel input[type=search] { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); max-width: 100%; width: 22rem; }
+.panel select { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); max-width: 100%; }
+.filters { display: flex; flex-wrap: wrap; gap: 0.5rem 1.2rem; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.6rem; list-style: none; padding: 0; margin: 1rem 0; }
 .tiles li { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.8rem; }
 .tiles strong { display: block; font-size: 1.4rem; }
