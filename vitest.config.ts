@@ -75,10 +75,35 @@ function outageBenchProject() {
   } satisfies TestProjectInlineConfiguration;
 }
 
+// Only for `npm run bench` (bench/import.ts sets BENCH_IMPORT_ROWS): a generated import through the
+// real pieces and consumer, in workerd with real local D1.
+function importBenchProject() {
+  return {
+    plugins: [
+      cloudflareTest(async () => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            BENCH_IMPORT_ROWS: process.env.BENCH_IMPORT_ROWS ?? "100000",
+          },
+        },
+      })),
+    ],
+    test: {
+      name: "bench-import",
+      include: ["bench/import.workers.ts"],
+      setupFiles: ["tests/support/apply-migrations.ts"],
+      testTimeout: 60 * 60_000,
+    },
+  } satisfies TestProjectInlineConfiguration;
+}
+
 export default defineConfig({
   test: {
     projects: [
       ...(process.env.BENCH_RESEND_URL ? [outageBenchProject()] : []),
+      ...(process.env.BENCH_IMPORT_ROWS ? [importBenchProject()] : []),
       workersProject(
         "workers",
         ["tests/**/*.test.ts"],

@@ -13,5 +13,6 @@ declare namespace Cloudflare {
     /** The outage benchmark (bench/digest-outage.workers.ts) only. */
     BENCH_RECIPIENTS: string;
     BENCH_OUTAGE_HOURS: string;
+    BENCH_IMPORT_ROWS: string;
   }
 }
