@@ -75,6 +75,30 @@ function outageBenchProject() {
   } satisfies TestProjectInlineConfiguration;
 }
 
+// Only for `npm run bench` (bench/import.ts sets BENCH_IMPORT_ROWS): a generated import through the
+// real pieces and consumer, in workerd with real local D1.
+function importBenchProject() {
+  return {
+    plugins: [
+      cloudflareTest(async () => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            BENCH_IMPORT_ROWS: process.env.BENCH_IMPORT_ROWS ?? "100000",
+          },
+        },
+      })),
+    ],
+    test: {
+      name: "bench-import",
+      include: ["bench/import.workers.ts"],
+      setupFiles: ["tests/support/apply-migrations.ts"],
+      testTimeout: 60 * 60_000,
+    },
+  } satisfies TestProjectInlineConfiguration;
+}
+
 // Only for `npm run bench` (bench/send-scale.ts sets BENCH_RESEND_URL and BENCH_SCALE_SIZES): whole
 // editions at several list sizes in simulated time, against the benchmark's own Resend stand-in.
 function scaleBenchProject() {
@@ -109,6 +133,7 @@ export default defineConfig({
     projects: [
       ...(process.env.BENCH_RESEND_URL ? [outageBenchProject()] : []),
       ...(process.env.BENCH_SCALE_SIZES ? [scaleBenchProject()] : []),
+      ...(process.env.BENCH_IMPORT_ROWS ? [importBenchProject()] : []),
       workersProject(
         "workers",
         ["tests/**/*.test.ts"],

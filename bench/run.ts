@@ -32,7 +32,11 @@
 // across sizes, wall time against ⌈N/100⌉ ÷ rate, D1 rows and queries per recipient, the most D1
 // queries of any invocation, and failed calls in the first minute of an outage with 80 chunks pending.
 //
-// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console, scale) runs only those parts;
+// Part 7 (import, bench/import.ts): BENCH_IMPORT_ROWS (default 1,000,000) generated lines imported
+// through the real path (the upload stored in pieces, each applied by the import consumer) in workerd
+// with local D1: rows per second, and the most D1 queries and rows written by one invocation.
+//
+// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console, scale, import) runs only those parts;
 // their results replace the same parts in bench/results.json and the others are kept from before.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -46,6 +50,7 @@ import { benchDigest, type DigestBench } from "./digest.ts";
 import { benchDigestOutage, type OutageBench } from "./digest-outage.ts";
 import { benchDigestRecovery, type RecoveryBench } from "./digest-recovery.ts";
 import { type Generated, generateBriefings } from "./generate.ts";
+import { benchImport, type ImportBench } from "./import.ts";
 import { benchLedger, type LedgerBench } from "./ledger.ts";
 import { benchSendScale, type ScaleBench } from "./send-scale.ts";
 
@@ -55,7 +60,7 @@ const SIZES = [1000, Number(process.env.BENCH_BRIEFINGS ?? 10_000)];
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console", "scale"] as const;
+const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console", "scale", "import"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
 for (const p of only ?? []) {
   if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown part ${p} (${PARTS.join(", ")})`);
@@ -356,6 +361,11 @@ async function main() {
     console.log(`scale: whole editions to ${sizes.join(", ")} readers at 5 calls/s (simulated time)…`);
     results.scale = await benchSendScale(sizes, Number(process.env.BENCH_SCALE_RATE ?? 5));
   }
+  if (runs("import")) {
+    const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+    console.log(`import: ${rows} generated lines in pieces through the import consumer…`);
+    results.import = await benchImport(rows);
+  }
   results.machine = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -404,6 +414,19 @@ function printTable(results: Record<string, unknown>) {
   }
   if (runs("console")) consoleRows(results.console as ConsoleBench, rows);
   if (runs("scale")) scaleRows(results.scale as ScaleBench, rows);
+  if (runs("import")) {
+    const i = results.import as ImportBench;
+    rows.push([
+      `import of ${i.rows.toLocaleString("en")} lines (${i.pieces} pieces, one per consumer invocation)`,
+      `${i.rowsPerSecond.toLocaleString("en")} rows/s (${i.seconds} s; upload ${i.uploadSeconds} s, ${i.uploadQueries} queries)`,
+      "",
+    ]);
+    rows.push([
+      "import: D1 queries per invocation, max (upload and each piece)",
+      `${Math.max(i.maxQueriesPerInvocation, i.uploadQueries)} (rows written ≤ ${i.maxRowsWrittenPerInvocation.toLocaleString("en")})`,
+      "≤ 1,000",
+    ]);
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
 }

@@ -1,5 +1,5 @@
 // The Worker's entry point: HTTP, the cron trigger (the digest) and the queue consumers (its fan-out,
-// and the confirmation and welcome mails). It imports only the site settings and tag names; the
+// the confirmation and welcome mails, and subscriber imports applied piece by piece). It imports only the site settings and tag names; the
 // briefings are static assets, and the digest reads the index of recent briefings from them
 // (src/content/load-index.ts).
 import site from "../.generated/site.json";
@@ -11,9 +11,12 @@ import { handleQueue, handleScheduled } from "./digest/consumer.ts";
 import type { DigestMessage } from "./digest/queue-messages.ts";
 import type { Bindings } from "./env.ts";
 import { handleMailQueue, MAIL_DEAD_LETTER_QUEUE, MAIL_QUEUE, type MailMessage } from "./mail/queue.ts";
+import { consumeImportBatch, type ImportPieceMessage } from "./subscriptions/import-jobs.ts";
 import { CLEANUP_CRON, expireStale } from "./subscriptions/retention.ts";
 
 const app = createApp(site as SiteInfo);
+
+const IMPORT_QUEUE = "briefwire-import";
 
 /** Expires stale sign-ups on its own, so a failure there never holds up the digest (and vice versa). */
 async function cleanup(controller: ScheduledController, env: Bindings) {
@@ -46,9 +49,11 @@ export default {
     }
   },
   queue: (batch, env) =>
-    batch.queue === MAIL_QUEUE || batch.queue === MAIL_DEAD_LETTER_QUEUE
-      ? handleMailQueue(batch as MessageBatch<MailMessage>, env)
-      : logConfigError(
-          loadBriefingIndex(env).then((index) => handleQueue(batch as MessageBatch<DigestMessage>, env, index)),
-        ),
-} satisfies ExportedHandler<Bindings, DigestMessage | MailMessage>;
+    batch.queue === IMPORT_QUEUE
+      ? consumeImportBatch(env.DB, batch as MessageBatch<ImportPieceMessage>, site.tags)
+      : batch.queue === MAIL_QUEUE || batch.queue === MAIL_DEAD_LETTER_QUEUE
+        ? handleMailQueue(batch as MessageBatch<MailMessage>, env)
+        : logConfigError(
+            loadBriefingIndex(env).then((index) => handleQueue(batch as MessageBatch<DigestMessage>, env, index)),
+          ),
+} satisfies ExportedHandler<Bindings, DigestMessage | MailMessage | ImportPieceMessage>;

@@ -15,5 +15,6 @@ declare namespace Cloudflare {
     BENCH_OUTAGE_HOURS: string;
     BENCH_SCALE_SIZES: string;
     BENCH_SCALE_RATE: string;
+    BENCH_IMPORT_ROWS: string;
   }
 }

@@ -1,5 +1,5 @@
 // The console's only script, served as /admin/console.js (the CSP allows no inline script). It only
-// enhances: an edition in flight refreshes its numbers in place by polling the JSON progress endpoint;
+// enhances: an edition in flight, or an import, refreshes its numbers in place by polling its JSON endpoint;
 // without it the page has a refresh link.
 export const CONSOLE_SCRIPT = `"use strict";
 (function () {
@@ -15,7 +15,7 @@ export const CONSOLE_SCRIPT = `"use strict";
           var v = p[el.getAttribute("data-field")];
           if (v !== undefined && v !== null) el.textContent = typeof v === "number" ? v.toLocaleString("en") : String(v);
         });
-        if (p.status === "done") {
+        if (p.status === "done" || p.status === "stopped") {
           // Done: load the page once more for the final figures, the rate and any failures.
           location.reload();
           return;

@@ -20,7 +20,9 @@ import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
 import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
-import { importRows, parseImport } from "../subscriptions/csv-import.ts";
+import { importJob, reportHead, reportLines, stopImport } from "../subscriptions/import-jobs.ts";
+import { receiveImport } from "../subscriptions/import-receive.ts";
+import { NotText } from "../subscriptions/import-upload.ts";
 import {
   EXPORT_HEADER,
   type ExportRow,
@@ -70,21 +72,75 @@ adminRoutes.post(
     if (type !== "text/csv" && type !== "text/plain") {
       return problem(c, 415, "Unsupported media type", [{ field: "Content-Type", reason: "must be text/csv" }]);
     }
-    const parsed = parseImport(await c.req.text(), c.get("content").tags);
-    if (!parsed.ok) return problem(c, 400, "Invalid CSV", [{ field: "header", reason: parsed.reason }]);
-    const result = await importRows(c.env.DB, parsed.rows);
+    const tags = c.get("content").tags;
+    let outcome: Awaited<ReturnType<typeof receiveImport>>;
+    try {
+      outcome = await receiveImport(c.env, c.req.raw.body, tags);
+    } catch (e) {
+      if (e instanceof NotText) return problem(c, 400, "Invalid CSV", [{ field: "body", reason: e.message }]);
+      throw e;
+    }
+    if (outcome.kind === "refused") {
+      return problem(c, 400, "Invalid CSV", [{ field: outcome.field, reason: outcome.reason }]);
+    }
+    if (outcome.kind === "job") {
+      const url = `/admin/imports/${outcome.job.id}`;
+      console.log(JSON.stringify({ event: "import-queued", job: outcome.job.id, pieces: outcome.job.pieces }));
+      return c.json({ id: outcome.job.id, status: "importing", lines: outcome.job.lines, url }, 202, { Location: url });
+    }
+    const result = outcome.result;
     console.log(
       JSON.stringify({
         event: "import",
         added: result.added,
         updated: result.updated,
-        invalid: parsed.invalid.length,
+        invalid: result.invalid.length,
         skipped: result.skipped.length,
       }),
     );
-    return c.json({ added: result.added, updated: result.updated, invalid: parsed.invalid, skipped: result.skipped });
+    return c.json(result);
   },
 );
+
+// An import job's progress and report (the first REPORT_HEAD lines; all of them in report.csv).
+const REPORT_HEAD = 1000;
+
+adminRoutes.get("/imports/:id", async (c) => {
+  const job = await importJob(c.env.DB, c.req.param("id"));
+  if (!job) return problem(c, 404, "Not found", [{ field: "id", reason: "no import job has this id" }]);
+  const report = await reportHead(c.env.DB, job.id, REPORT_HEAD);
+  return c.json({
+    ...job,
+    report,
+    reportComplete: report.length === job.invalid + job.skipped,
+    reportUrl: `/admin/imports/${job.id}/report.csv`,
+  });
+});
+
+adminRoutes.get("/imports/:id/report.csv", async (c) => {
+  const job = await importJob(c.env.DB, c.req.param("id"));
+  if (!job) return problem(c, 404, "Not found", [{ field: "id", reason: "no import job has this id" }]);
+  const lines = reportLines(c.env.DB, job.id);
+  const stream = new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(encoder.encode("line,kind,reason\r\n")),
+    async pull(controller) {
+      const next = await lines.next();
+      if (next.done) return controller.close();
+      const { line, kind, reason } = next.value;
+      controller.enqueue(encoder.encode(`${line},${kind},"${reason.replaceAll('"', '""')}"\r\n`));
+    },
+  });
+  return c.body(stream, 200, { "Content-Type": "text/csv; charset=utf-8" });
+});
+
+adminRoutes.post("/imports/:id/cancel", async (c) => {
+  const job = await importJob(c.env.DB, c.req.param("id"));
+  if (!job) return problem(c, 404, "Not found", [{ field: "id", reason: "no import job has this id" }]);
+  if (!(await stopImport(c.env.DB, job.id, "cancelled"))) {
+    return problem(c, 409, "Conflict", [{ field: "status", reason: `the import is already ${job.status}` }]);
+  }
+  return c.json(await importJob(c.env.DB, job.id));
+});
 
 /** A CSV body written page by page from `nextRows` (null: no more), so a large list never sits in memory at once. */
 function csvStream(nextRows: () => Promise<ExportRow[] | null>): ReadableStream<Uint8Array> {
@@ -345,6 +401,9 @@ adminRoutes.post("/digest/test", validate("json", TestSendSchema), async (c) => 
 });
 
 rejectOtherMethods(adminRoutes, "/subscribers/import", ["POST"]);
+rejectOtherMethods(adminRoutes, "/imports/:id", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/imports/:id/report.csv", ["GET", "HEAD"]);
+rejectOtherMethods(adminRoutes, "/imports/:id/cancel", ["POST"]);
 rejectOtherMethods(adminRoutes, "/subscribers.csv", ["GET", "HEAD"]);
 rejectOtherMethods(adminRoutes, "/stats", ["GET", "HEAD"]);
 rejectOtherMethods(adminRoutes, "/subscribers/:email", ["DELETE"]);

@@ -11,6 +11,7 @@ import { sendingPace } from "../console/edition-rate.ts";
 import { editionPage, editionsPage, previewPage, runConfirmPage, type TestForm } from "../console/editions-pages.ts";
 import { type Entry, fromThisSite, sameSecret, whoEnters } from "../console/entry.ts";
 import { duration } from "../console/format.ts";
+import { IMPORT_PATH, importJobPage, importJobPath, uploadPage } from "../console/import-pages.ts";
 import { CONSOLE_SCRIPT_PATH, consolePage } from "../console/layout.ts";
 import { type Health, overviewPage } from "../console/overview-page.ts";
 import { CONSOLE_SCRIPT } from "../console/script.ts";
@@ -36,6 +37,9 @@ import { rejectOtherMethods } from "../http/methods.ts";
 import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { subscriberGrowth } from "../subscriptions/growth.ts";
+import { importJob, reportHead, stopImport } from "../subscriptions/import-jobs.ts";
+import { type Received, receiveImport } from "../subscriptions/import-receive.ts";
+import { NotText } from "../subscriptions/import-upload.ts";
 import { subscriberStats } from "../subscriptions/reports.ts";
 import type { Html } from "../web/layout.ts";
 
@@ -292,3 +296,77 @@ consoleRoutes.get("/admin/briefings", signedIn, async (c) => {
 });
 
 rejectOtherMethods(consoleRoutes, "/admin/briefings", ["GET", "HEAD"]);
+
+// Import: the upload form and each import's page. Every upload from the console becomes an import job
+// (src/subscriptions/import-receive.ts), so a small file and a million lines show the same report.
+const MAX_UPLOAD_MIB = 64;
+// The form's own parts (boundary, field name, file name) ride on top of the file.
+const MAX_UPLOAD_BYTES = MAX_UPLOAD_MIB * 1024 * 1024 + 64 * 1024;
+const REPORT_SHOWN = 1000;
+
+const isForm = (c: Context<AppEnv>) => /^multipart\/form-data\b/i.test(c.req.header("Content-Type") ?? "");
+// Spreadsheet programs and browsers name a CSV in several ways; anything else is not a CSV upload.
+const CSV_TYPES = ["", "text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"];
+
+consoleRoutes.get(IMPORT_PATH, signedIn, (c) => sendPage(c, 200, uploadPage(ctxOf(c), MAX_UPLOAD_MIB)));
+
+const uploadFailed = (c: Context<AppEnv>, status: ContentfulStatusCode, field: string, reason: string) =>
+  sendPage(c, status, uploadPage(ctxOf(c), MAX_UPLOAD_MIB, { field, reason }));
+
+// A body over the limit is refused as soon as its length (or, streamed, its size so far) passes it.
+const uploadLimit = bodyLimit({
+  maxSize: MAX_UPLOAD_BYTES,
+  onError: (c) => uploadFailed(c, 413, "file", `must be at most ${MAX_UPLOAD_MIB} MiB`),
+});
+
+async function receiveUpload(c: Context<AppEnv>): Promise<Response> {
+  const file = (await c.req.parseBody()).file;
+  if (!(file instanceof File) || file.size === 0) return uploadFailed(c, 400, "file", "choose a CSV file to upload");
+  const type = file.type.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!CSV_TYPES.includes(type) && !/\.(csv|txt)$/i.test(file.name)) {
+    return uploadFailed(c, 400, "file", `is not a CSV file (${file.name} is ${type}): save the sheet as CSV`);
+  }
+  let received: Received;
+  try {
+    received = await receiveImport(c.env, file.stream(), c.get("content").tags, true);
+  } catch (e) {
+    if (e instanceof NotText) return uploadFailed(c, 400, "file", e.message);
+    throw e;
+  }
+  if (received.kind === "refused") {
+    return uploadFailed(c, 400, received.field === "body" ? "file" : received.field, received.reason);
+  }
+  if (received.kind !== "job") throw new Error("the console imports through a job");
+  console.log(JSON.stringify({ event: "console-import", job: received.job.id, pieces: received.job.pieces }));
+  return c.redirect(importJobPath(received.job.id), 303);
+}
+
+// The JSON API takes the same path with a CSV body (src/routes/admin.ts): only a form is the console's.
+consoleRoutes.post(IMPORT_PATH, async (c, next) => {
+  if (!isForm(c)) return next();
+  const refused = await refusal(c, await whoEnters(c));
+  if (refused) return refused;
+  let answer: Response | undefined;
+  const tooBig = await uploadLimit(c, async () => {
+    answer = await receiveUpload(c);
+  });
+  return tooBig ?? (answer as Response);
+});
+
+consoleRoutes.get(`${IMPORT_PATH}/:id`, signedIn, async (c) => {
+  const job = await importJob(c.env.DB, c.req.param("id"));
+  if (!job) {
+    const main = html`<h1>Not found</h1><p>There is no import with this id.</p><p><a href="${IMPORT_PATH}">Import subscribers</a></p>`;
+    return sendPage(c, 404, consolePage(ctxOf(c), { title: "Not found", path: "/admin/subscribers", nav: true, main }));
+  }
+  return sendPage(c, 200, importJobPage(ctxOf(c), job, await reportHead(c.env.DB, job.id, REPORT_SHOWN)));
+});
+
+consoleRoutes.post(`${IMPORT_PATH}/:id/cancel`, signedIn, async (c) => {
+  const id = c.req.param("id");
+  await stopImport(c.env.DB, id, "cancelled");
+  return c.redirect(importJobPath(id), 303);
+});
+
+rejectOtherMethods(consoleRoutes, `${IMPORT_PATH}/:id`, ["GET", "HEAD"]);
+rejectOtherMethods(consoleRoutes, `${IMPORT_PATH}/:id/cancel`, ["POST"]);

@@ -62,6 +62,45 @@ function checkRow(
   };
 }
 
+const COLUMNS = ["email", "cadence", "tags"];
+
+/** The header's column names as an import reads them. */
+export const headerFields = (fields: readonly string[]) => fields.map((h) => h.trim().toLowerCase());
+
+/** Why a header cannot be imported, or null when it can. */
+export function headerProblem(fields: readonly string[]): string | null {
+  if (!fields.includes("email")) return "the first line must be the header email,cadence,tags";
+  const unknownColumns = fields.filter((f) => !COLUMNS.includes(f));
+  return unknownColumns.length ? `unknown column(s): ${unknownColumns.join(", ")}` : null;
+}
+
+/** A parsed record with the file line it came from, or the parser's complaint about that line. */
+export interface NumberedRecord {
+  line: number;
+  record: Record<string, string>;
+  broken?: string;
+}
+
+/**
+ * Checks records in file order. `firstLine` holds the first line of each address seen so far (this
+ * call adds to it), so a later line with the same address is reported as its duplicate.
+ */
+export function checkRecords(
+  records: Iterable<NumberedRecord>,
+  firstLine: Map<string, number>,
+  knownTags: readonly string[],
+): { rows: ImportRow[]; invalid: LineProblem[] } {
+  const rows: ImportRow[] = [];
+  const invalid: LineProblem[] = [];
+  const tags = new Set(knownTags);
+  for (const { line, record, broken } of records) {
+    const checked = broken !== undefined ? `unreadable row: ${broken}` : checkRow(record, line, firstLine, tags);
+    if (typeof checked === "string") invalid.push({ line, reason: checked });
+    else rows.push(checked);
+  }
+  return { rows, invalid };
+}
+
 /**
  * Header `email,cadence,tags` (cadence and tags may be absent or empty; tags are `;`-separated and must
  * be topics of this site). An absent column or an empty cell leaves an existing subscriber's value as it is.
@@ -72,28 +111,14 @@ export function parseImport(csv: string, knownTags: readonly string[]): ParsedIm
     skipEmptyLines: "greedy",
     transformHeader: (h) => h.trim().toLowerCase(),
   });
-  const fields = parsed.meta.fields ?? [];
-  if (!fields.includes("email")) return { ok: false, reason: "the first line must be the header email,cadence,tags" };
-  const unknownColumns = fields.filter((f) => !["email", "cadence", "tags"].includes(f));
-  if (unknownColumns.length) return { ok: false, reason: `unknown column(s): ${unknownColumns.join(", ")}` };
+  const problem = headerProblem(parsed.meta.fields ?? []);
+  if (problem) return { ok: false, reason: problem };
 
   const broken = new Map<number, string>();
   for (const e of parsed.errors) if (e.row !== undefined) broken.set(e.row, e.message);
-
-  const rows: ImportRow[] = [];
-  const invalid: LineProblem[] = [];
-  const firstLine = new Map<string, number>();
-  const tags = new Set(knownTags);
-  parsed.data.forEach((record, index) => {
-    // Line 1 is the header. (A quoted field spanning lines would shift later numbers; addresses have none.)
-    const line = index + 2;
-    const checked = broken.has(index)
-      ? `unreadable row: ${broken.get(index)}`
-      : checkRow(record, line, firstLine, tags);
-    if (typeof checked === "string") invalid.push({ line, reason: checked });
-    else rows.push(checked);
-  });
-  return { ok: true, rows, invalid };
+  // Line 1 is the header. (A quoted field spanning lines would shift later numbers; addresses have none.)
+  const records = parsed.data.map((record, index) => ({ line: index + 2, record, broken: broken.get(index) }));
+  return { ok: true, ...checkRecords(records, new Map(), knownTags) };
 }
 
 export interface ImportResult {
@@ -110,7 +135,7 @@ const ROWS_PER_INSERT = 19; // 2 shared + 5 per row
 const ROWS_PER_UPDATE = 33; // 1 shared + 3 per row
 const STATEMENTS_PER_BATCH = 50;
 
-const SKIP_REASONS: Record<string, string> = {
+export const SKIP_REASONS: Record<string, string> = {
   pending: "pending confirmation from the subscribe form: only the reader can confirm it",
   unsubscribed: "suppressed (unsubscribed): an import never subscribes someone who left",
   bounced: "suppressed (bounced): an import never subscribes someone who left",
@@ -164,31 +189,37 @@ async function existingStatus(db: D1Database, rows: ImportRow[]): Promise<Map<st
   return known;
 }
 
-/**
- * Writes the rows. New addresses become confirmed subscribers with a consent record of their own
- * (source "import", this time). Confirmed subscribers get only the columns the file has. Everyone else
- * is skipped with the reason: suppressed and erased addresses are never signed up by an import, and a
- * sign-up pending from the form waits for its reader's own confirmation, its consent record untouched.
- * Each row added or updated writes an event.
- */
-export async function importRows(
-  db: D1Database,
-  rows: ImportRow[],
-  now = new Date(),
-): Promise<Omit<ImportResult, "invalid">> {
-  const stamp = now.toISOString();
+/** The rows sorted by what an import may do with them: add, update, or leave alone (with the reason). */
+export interface ClassifiedRows {
+  fresh: ImportRow[];
+  confirmed: ImportRow[];
+  skipped: LineProblem[];
+}
+
+export async function classifyRows(db: D1Database, rows: ImportRow[]): Promise<ClassifiedRows> {
   const known = await existingStatus(db, rows);
-  const skipped: LineProblem[] = [];
-  const fresh: ImportRow[] = [];
-  const confirmed: ImportRow[] = [];
+  const out: ClassifiedRows = { fresh: [], confirmed: [], skipped: [] };
   for (const r of rows) {
     const status = known.get(r.normalized);
-    if (status === undefined) fresh.push(r);
-    else if (status === "confirmed") confirmed.push(r);
-    else skipped.push({ line: r.line, reason: SKIP_REASONS[status] ?? SKIP_REASONS.race! });
+    if (status === undefined) out.fresh.push(r);
+    else if (status === "confirmed") out.confirmed.push(r);
+    else out.skipped.push({ line: r.line, reason: SKIP_REASONS[status] ?? SKIP_REASONS.race! });
   }
+  return out;
+}
 
-  const inserts = chunked(fresh, ROWS_PER_INSERT).flatMap((chunk) => {
+/**
+ * Statements that add new addresses as confirmed subscribers, each with its 'imported' event.
+ * `onConflict: "skip"` leaves an address someone added meanwhile alone (RETURNING names those added);
+ * `"fail"` makes the statement, and the batch it is in, fail instead, so the caller can start over.
+ */
+export function insertStatements(
+  db: D1Database,
+  fresh: ImportRow[],
+  stamp: string,
+  onConflict: "skip" | "fail",
+): D1PreparedStatement[] {
+  return chunked(fresh, ROWS_PER_INSERT).flatMap((chunk) => {
     const values = chunk
       .map((_, i) => {
         const p = 3 + i * 5;
@@ -202,7 +233,7 @@ export async function importRows(
           `INSERT INTO subscribers (email, email_normalized, status, cadence, topics, confirm_nonce, created_at, updated_at,
              consent_at, consent_source, consent_text_version, confirmed_at)
            VALUES ${values}
-           ON CONFLICT (email_normalized) DO NOTHING
+           ${onConflict === "skip" ? "ON CONFLICT (email_normalized) DO NOTHING" : ""}
            RETURNING email_normalized`,
         )
         .bind(
@@ -225,19 +256,15 @@ export async function importRows(
         .bind(stamp, ...chunk.map((r) => r.normalized)),
     ];
   });
-  let added = 0;
-  const written = new Set<string>();
-  for (const r of await runBatched<{ email_normalized: string }>(db, inserts)) {
-    for (const row of r.results) {
-      written.add(row.email_normalized);
-      added++;
-    }
-  }
-  for (const r of fresh) if (!written.has(r.normalized)) skipped.push({ line: r.line, reason: SKIP_REASONS.race! });
+}
 
-  // Only what the file says: a column that is absent (NULL here) stays as the subscriber set it.
-  // Set-based, a chunk of rows per statement: the event rows first, while the rows still match.
-  const updates = chunked(confirmed, ROWS_PER_UPDATE).flatMap((chunk) => {
+/**
+ * Statements that give confirmed subscribers only what the file says: a column that is absent (NULL
+ * here) stays as the subscriber set it. Set-based, a chunk of rows per statement: the event rows first,
+ * while the rows still match. The UPDATE's RETURNING names the subscribers changed.
+ */
+export function updateStatements(db: D1Database, confirmed: ImportRow[], stamp: string): D1PreparedStatement[] {
+  return chunked(confirmed, ROWS_PER_UPDATE).flatMap((chunk) => {
     const values = chunk.map((_, i) => `(?${2 + i * 3}, ?${3 + i * 3}, ?${4 + i * 3})`).join(", ");
     const params = [
       stamp,
@@ -265,6 +292,34 @@ export async function importRows(
         .bind(...params),
     ];
   });
+}
+
+/**
+ * Writes the rows. New addresses become confirmed subscribers with a consent record of their own
+ * (source "import", this time). Confirmed subscribers get only the columns the file has. Everyone else
+ * is skipped with the reason: suppressed and erased addresses are never signed up by an import, and a
+ * sign-up pending from the form waits for its reader's own confirmation, its consent record untouched.
+ * Each row added or updated writes an event.
+ */
+export async function importRows(
+  db: D1Database,
+  rows: ImportRow[],
+  now = new Date(),
+): Promise<Omit<ImportResult, "invalid">> {
+  const stamp = now.toISOString();
+  const { fresh, confirmed, skipped } = await classifyRows(db, rows);
+  const inserts = insertStatements(db, fresh, stamp, "skip");
+  let added = 0;
+  const written = new Set<string>();
+  for (const r of await runBatched<{ email_normalized: string }>(db, inserts)) {
+    for (const row of r.results) {
+      written.add(row.email_normalized);
+      added++;
+    }
+  }
+  for (const r of fresh) if (!written.has(r.normalized)) skipped.push({ line: r.line, reason: SKIP_REASONS.race! });
+
+  const updates = updateStatements(db, confirmed, stamp);
   const touched = new Set<string>();
   for (const r of await runBatched<{ email_normalized?: string }>(db, updates)) {
     for (const row of r.results) if (row.email_normalized) touched.add(row.email_normalized);
