@@ -4,8 +4,9 @@
 // - .generated/assets/: every document that depends only on the content (feeds and their pages,
 //   briefing and tag pages, the stylesheet, the digest's briefing index) rendered by the app's own
 //   routes (src/documents/), plus `_headers`; Workers Static Assets serves them.
-// Runs before `npm start`, `npm run deploy` and the tests. A bad file stops the build with one line
-// per problem: `file: field: reason`.
+// Runs before `npm start`, `npm run deploy` and the tests. A bad file stops the build (exit 1, no stack
+// trace) with one line per problem of every file: `file:line: what is wrong`; mistakes that still build
+// (a briefing copied to a second file, a body mail clients clip) are printed as warnings.
 //
 // Environment:
 // - SITE_URL: the origin the documents link to. Default: SITE_URL in wrangler.toml [vars], then
@@ -47,7 +48,9 @@ const files = readdirSync(briefingsDir)
 
 try {
   const started = performance.now();
-  const content = compileContent(read(join(dataDir, "site.yaml")), files);
+  const warnings: string[] = [];
+  const content = compileContent(read(join(dataDir, "site.yaml")), files, warnings);
+  for (const w of warnings) console.warn(`content: warning: ${w}`);
   const compiled = performance.now();
   mkdirSync(join(root, ".generated"), { recursive: true });
   // Written only when it changes: a Worker being bundled elsewhere may be reading it.

@@ -33,8 +33,14 @@ if (!siteUrl && port) {
 
 const added = syncDevVars(root);
 if (added.length) console.log(`.dev.vars: added ${added.join(", ")} from .dev.vars.example`);
-const run = (cmd: string, cmdArgs: string[], extra: Record<string, string> = {}) =>
-  execFileSync(cmd, cmdArgs, { cwd: root, env: { ...env, ...extra }, stdio: "inherit" });
+/** Runs a step; when it fails, it has said why on the terminal, so stop with its exit code and no stack trace. */
+function run(cmd: string, cmdArgs: string[], extra: Record<string, string> = {}) {
+  try {
+    execFileSync(cmd, cmdArgs, { cwd: root, env: { ...env, ...extra }, stdio: "inherit" });
+  } catch (e) {
+    process.exit((e as { status?: number }).status || 1);
+  }
+}
 const persistTo = flag("persist-to")[0];
 console.log(migrate(persistTo ? ["--persist-to", persistTo] : []));
 const buildEnv: Record<string, string> = {};

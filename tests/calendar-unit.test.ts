@@ -154,7 +154,7 @@ describe("dates", () => {
       compile(mixed);
     } catch (e) {
       expect((e as ContentError).problems).toEqual([
-        "data/briefings/mixed.md: event.end: must be a date when start is a date, a date-time when start is a date-time",
+        "data/briefings/mixed.md:10: end must be a date when start is a date, a date-time when start is a date-time",
       ]);
     }
   });
