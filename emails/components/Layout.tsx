@@ -60,11 +60,15 @@ export function Layout(props: LayoutProps) {
               ) : null}
             </Text>
           ) : null}
-          <Text style={footer}>
-            {props.publisher} · {props.postalAddress}
-          </Text>
+          <Text style={footer}>{footerLine(props.publisher, props.postalAddress)}</Text>
         </Container>
       </Body>
     </Html>
   );
+}
+
+/** "briefwire, 1 Example Street…", not "briefwire · briefwire, 1 Example Street…" when the address already names the publisher. */
+export function footerLine(publisher: string, postalAddress: string): string {
+  const named = postalAddress.toLowerCase().startsWith(publisher.trim().toLowerCase());
+  return named ? postalAddress : `${publisher} · ${postalAddress}`;
 }
