@@ -265,6 +265,7 @@ async function benchArchive(results: Record<string, unknown>) {
     sizes.push({ briefings: n, build, bundle: bundleSize(), startup: startup() });
   }
   rmSync(join(root, "bench", "assets-tmp"), { recursive: true, force: true });
+  rmSync(join(root, "bench", "assets-tmp.builds"), { recursive: true, force: true });
   results.archive = { sizes, generated: generatedStats };
 
   const slug = readdirSync(join(root, "bench", `data-${largest}`, "briefings"))
