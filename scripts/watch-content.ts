@@ -2,6 +2,7 @@
 // often several events: a temporary file, a rename, a write). One build at a time; changes made during
 // a build start one more when it ends, so the newest text is always the one built last.
 import { watch } from "node:fs";
+import { join } from "node:path";
 
 /** Editors' swap, backup and temporary files: saving them is not saving a briefing. */
 const SCRATCH = /(^|\/)(\.|#)|~$|\.(swp|swx|tmp)$/;
@@ -26,13 +27,16 @@ export function watchContent(dataDir: string, rebuild: () => Promise<void>, debo
       }
     }
   };
-  const watcher = watch(dataDir, { recursive: true }, (_event, name) => {
+  const changed = (_event: string, name: string | null) => {
     if (name && SCRATCH.test(name)) return;
     clearTimeout(timer);
     timer = setTimeout(run, debounceMs);
-  });
+  };
+  // The two folders the build reads, each watched on its own: Node's recursive watch on Linux walks
+  // and watches every file, and missed saves in a folder of a thousand briefings.
+  const watchers = [dataDir, join(dataDir, "briefings")].map((dir) => watch(dir, changed));
   return () => {
     clearTimeout(timer);
-    watcher.close();
+    for (const w of watchers) w.close();
   };
 }
