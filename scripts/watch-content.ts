@@ -32,8 +32,7 @@ export function watchContent(dataDir: string, rebuild: () => Promise<void>, debo
     clearTimeout(timer);
     timer = setTimeout(run, debounceMs);
   };
-  // The two folders the build reads, each watched on its own: Node's recursive watch on Linux walks
-  // and watches every file, and missed saves in a folder of a thousand briefings.
+  // The two folders the build reads, each watched on its own.
   const watchers = [dataDir, join(dataDir, "briefings")].map((dir) => watch(dir, changed));
   return () => {
     clearTimeout(timer);
