@@ -25,7 +25,10 @@
 // (BENCH_CONSOLE_READERS) and 1,000 editions: milliseconds per query, and D1's rows written per
 // subscriber change with the counting triggers and without.
 //
-// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console) runs only those parts;
+// Part 6 (save, bench/save-to-served.ts): `npm start` serving 1 and 10,000 generated briefings; the
+// seconds from saving a change to one briefing to that change being served on its page.
+//
+// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console, save) runs only those parts;
 // their results replace the same parts in bench/results.json and the others are kept from before.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -40,6 +43,7 @@ import { benchDigestOutage, type OutageBench } from "./digest-outage.ts";
 import { benchDigestRecovery, type RecoveryBench } from "./digest-recovery.ts";
 import { type Generated, generateBriefings } from "./generate.ts";
 import { benchLedger, type LedgerBench } from "./ledger.ts";
+import { benchSaveToServed, type SaveBench } from "./save-to-served.ts";
 
 const root = join(import.meta.dirname, "..");
 let base = "";
@@ -47,7 +51,7 @@ const SIZES = [1000, Number(process.env.BENCH_BRIEFINGS ?? 10_000)];
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console"] as const;
+const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console", "save"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
 for (const p of only ?? []) {
   if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown part ${p} (${PARTS.join(", ")})`);
@@ -344,6 +348,15 @@ async function main() {
   if (runs("console")) {
     results.console = await benchConsole(Number(process.env.BENCH_CONSOLE_READERS ?? 1_000_000));
   }
+  if (runs("save")) {
+    const save: SaveBench[] = [];
+    for (const n of [1, SIZES.at(-1) as number]) {
+      console.log(`save: npm start serving ${n} briefing(s), a saved title until served…`);
+      // Each save rebuilds the whole archive: with 10,000 briefings one save is minutes, so time one.
+      save.push(await benchSaveToServed(generated(n).dir, n > 1000 ? 1 : 3));
+    }
+    results.save = save;
+  }
   results.machine = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -363,6 +376,15 @@ async function main() {
 function printTable(results: Record<string, unknown>) {
   const rows: string[][] = [["measure", "value", "goal"]];
   if (runs("archive")) archiveRows(results, rows);
+  if (runs("save")) {
+    for (const s of results.save as SaveBench[]) {
+      rows.push([
+        `${s.briefings} briefing(s): save → served (npm start)`,
+        s.seconds.map((t) => `${t.toFixed(1)} s`).join(", "),
+        "a few seconds",
+      ]);
+    }
+  }
   if (runs("digest")) digestRows(results, rows);
   if (runs("ledger")) {
     for (const l of results.ledger as LedgerBench[]) {
