@@ -2,6 +2,7 @@
 // publisher's postal address (CAN-SPAM) and, on list mail, the unsubscribe and preferences links.
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
+import { publisherLine } from "../../src/render/publisher-line.ts";
 
 export interface LayoutProps {
   siteTitle: string;
@@ -60,15 +61,9 @@ export function Layout(props: LayoutProps) {
               ) : null}
             </Text>
           ) : null}
-          <Text style={footer}>{footerLine(props.publisher, props.postalAddress)}</Text>
+          <Text style={footer}>{publisherLine(props.publisher, props.postalAddress)}</Text>
         </Container>
       </Body>
     </Html>
   );
-}
-
-/** "briefwire, 1 Example Street…", not "briefwire · briefwire, 1 Example Street…" when the address already names the publisher. */
-export function footerLine(publisher: string, postalAddress: string): string {
-  const named = postalAddress.toLowerCase().startsWith(publisher.trim().toLowerCase());
-  return named ? postalAddress : `${publisher} · ${postalAddress}`;
 }
