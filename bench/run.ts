@@ -356,6 +356,8 @@ async function main() {
       save.push(await benchSaveToServed(generated(n).dir, n > 1000 ? 1 : 3));
     }
     results.save = save;
+    // npm start wrote the generated archive's settings to .generated/site.json: put the real content back.
+    buildContent(undefined, "http://localhost:8787");
   }
   results.machine = {
     cpus: cpus().length,
