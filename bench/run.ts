@@ -36,7 +36,10 @@
 // through the real path (the upload stored in pieces, each applied by the import consumer) in workerd
 // with local D1: rows per second, and the most D1 queries and rows written by one invocation.
 //
-// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console, scale, import) runs only those parts;
+// Part 8 (save, bench/save-to-served.ts): `npm start` serving 1 and 10,000 generated briefings; the
+// seconds from saving a change to one briefing to that change being served on its page.
+//
+// BENCH_ONLY=digest,recovery (any of archive, digest, outage, recovery, ledger, console, scale, import, save) runs only those parts;
 // their results replace the same parts in bench/results.json and the others are kept from before.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -52,6 +55,7 @@ import { benchDigestRecovery, type RecoveryBench } from "./digest-recovery.ts";
 import { type Generated, generateBriefings } from "./generate.ts";
 import { benchImport, type ImportBench } from "./import.ts";
 import { benchLedger, type LedgerBench } from "./ledger.ts";
+import { benchSaveToServed, type SaveBench } from "./save-to-served.ts";
 import { benchSendScale, type ScaleBench } from "./send-scale.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -60,7 +64,7 @@ const SIZES = [1000, Number(process.env.BENCH_BRIEFINGS ?? 10_000)];
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const offlineEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console", "scale", "import"] as const;
+const PARTS = ["archive", "digest", "outage", "recovery", "ledger", "console", "scale", "import", "save"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((p) => p.trim());
 for (const p of only ?? []) {
   if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown part ${p} (${PARTS.join(", ")})`);
@@ -278,6 +282,7 @@ async function benchArchive(results: Record<string, unknown>) {
     sizes.push({ briefings: n, build, bundle: bundleSize(), startup: startup() });
   }
   rmSync(join(root, "bench", "assets-tmp"), { recursive: true, force: true });
+  rmSync(join(root, "bench", "assets-tmp.builds"), { recursive: true, force: true });
   results.archive = { sizes, generated: generatedStats };
 
   const slug = readdirSync(join(root, "bench", `data-${largest}`, "briefings"))
@@ -366,6 +371,17 @@ async function main() {
     console.log(`import: ${rows} generated lines in pieces through the import consumer…`);
     results.import = await benchImport(rows);
   }
+  if (runs("save")) {
+    const save: SaveBench[] = [];
+    for (const n of [1, SIZES.at(-1) as number]) {
+      console.log(`save: npm start serving ${n} briefing(s), a saved title until served…`);
+      // Each save rebuilds the whole archive: with 10,000 briefings one save is minutes, so time one.
+      save.push(await benchSaveToServed(generated(n).dir, n > 1000 ? 1 : 3));
+    }
+    results.save = save;
+    // npm start wrote the generated archive's settings to .generated/site.json: put the real content back.
+    buildContent(undefined, "http://localhost:8787");
+  }
   results.machine = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -385,6 +401,15 @@ async function main() {
 function printTable(results: Record<string, unknown>) {
   const rows: string[][] = [["measure", "value", "goal"]];
   if (runs("archive")) archiveRows(results, rows);
+  if (runs("save")) {
+    for (const s of results.save as SaveBench[]) {
+      rows.push([
+        `${s.briefings} briefing(s): save → served (npm start)`,
+        s.seconds.map((t) => `${t.toFixed(1)} s`).join(", "),
+        "a few seconds",
+      ]);
+    }
+  }
   if (runs("digest")) digestRows(results, rows);
   if (runs("ledger")) {
     for (const l of results.ledger as LedgerBench[]) {

@@ -1,11 +1,17 @@
 // npm start [-- wrangler dev flags]: local D1 migrated, content built for the origin wrangler dev will
-// serve, then `wrangler dev`. The static documents carry absolute URLs, so they are built for the
-// same origin the Worker is given: `--var SITE_URL:…` if passed, else http://localhost:<--port>
-// (passed on to the Worker too), else SITE_URL from wrangler.toml.
-import { execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
+// serve, then `wrangler dev`, and the content built again on every save under data/ (the new build is
+// swapped in whole: scripts/served-folder.ts). The static documents carry absolute URLs, so they are
+// built for the same origin the Worker is given: `--var SITE_URL:…` if passed, else
+// http://localhost:<--port> (passed on to the Worker too), else SITE_URL from wrangler.toml. That
+// origin is recorded in .generated/serving.json while it serves, for builds run by hand meanwhile.
+import { spawn } from "node:child_process";
+import { join, relative } from "node:path";
+import { ContentError } from "../src/content/compile.ts";
 import { syncDevVars } from "./dev-vars.ts";
 import { migrate } from "./migrate.ts";
+import { forgetServedOrigin, recordServedOrigin } from "./served-origin.ts";
+import { buildSite, type SiteBuildOptions, wranglerVar } from "./site-build.ts";
+import { watchContent } from "./watch-content.ts";
 
 const root = join(import.meta.dirname, "..");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -33,19 +39,51 @@ if (!siteUrl && port) {
 
 const added = syncDevVars(root);
 if (added.length) console.log(`.dev.vars: added ${added.join(", ")} from .dev.vars.example`);
-const run = (cmd: string, cmdArgs: string[], extra: Record<string, string> = {}) =>
-  execFileSync(cmd, cmdArgs, { cwd: root, env: { ...env, ...extra }, stdio: "inherit" });
 const persistTo = flag("persist-to")[0];
-console.log(migrate(persistTo ? ["--persist-to", persistTo] : []));
-const buildEnv: Record<string, string> = {};
-if (siteUrl) buildEnv.SITE_URL = siteUrl;
-const hub = vars.get("WEBSUB_HUB");
-if (hub) buildEnv.WEBSUB_HUB = hub;
+try {
+  console.log(migrate(persistTo ? ["--persist-to", persistTo] : []));
+} catch (e) {
+  // wrangler has said why on its stderr; print that, not a stack trace.
+  const failed = e as { stderr?: string; status?: number; message: string };
+  console.error(failed.stderr || failed.message);
+  process.exit(failed.status || 1);
+}
 // BRIEFWIRE_ASSETS: build into (and serve) another folder, e.g. to run a second copy beside this one.
-const assetsDir = process.env.BRIEFWIRE_ASSETS;
-if (assetsDir) args.push("--assets", assetsDir);
-run(process.execPath, [join(root, "scripts", "build-content.ts")], buildEnv);
+// BRIEFWIRE_DATA: serve another content folder.
+const outDir = process.env.BRIEFWIRE_ASSETS ?? join(root, ".generated", "assets");
+if (process.env.BRIEFWIRE_ASSETS) args.push("--assets", outDir);
+const dataDir = process.env.BRIEFWIRE_DATA ?? join(root, "data");
+const base = siteUrl ?? (await wranglerVar(root, "SITE_URL"));
+const hub = vars.get("WEBSUB_HUB") ?? (await wranglerVar(root, "WEBSUB_HUB"));
+const buildOptions: SiteBuildOptions = { root, dataDir, outDir, ...(base ? { base } : {}), ...(hub ? { hub } : {}) };
+
+/** One build; a content problem is printed (once, without a stack trace) and answered with false. */
+async function build(): Promise<string | false> {
+  try {
+    const done = await buildSite(buildOptions);
+    for (const w of done.warnings) console.warn(`content: warning: ${w}`);
+    console.log(done.summary);
+    return done.base;
+  } catch (e) {
+    if (!(e instanceof ContentError)) throw e;
+    console.error(`content: ${e.problems.length} problem(s) in ${relative(root, dataDir) || "."}:`);
+    for (const p of e.problems) console.error(`  ${p}`);
+    return false;
+  }
+}
+
+const origin = await build();
+if (origin === false) process.exit(1);
+const servingFile = join(root, ".generated", "serving.json");
+recordServedOrigin(servingFile, { origin, ...(hub ? { hub } : {}), assets: outDir, pid: process.pid });
 
 const dev = spawn("wrangler", ["dev", ...args], { cwd: root, env, stdio: "inherit" });
+const stopWatching = watchContent(dataDir, async () => {
+  if ((await build()) === false) console.error("content: still serving the last good build");
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+dev.on("exit", (code) => {
+  stopWatching();
+  forgetServedOrigin(servingFile);
+  process.exit(code ?? 0);
+});

@@ -1,10 +1,12 @@
 // The events calendar, parsed back with a real iCalendar parser (ical.js, as Thunderbird uses it) and
 // checked against RFC 5545 on the raw bytes.
+
 import ICAL from "ical.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ContentError } from "../src/content/compile.ts";
 import { CALENDAR_MAX_BYTES, CALENDAR_MAX_EVENTS, renderCalendar } from "../src/feeds/ical.ts";
 import { fold, textValue } from "../src/feeds/ical-lines.ts";
+import { humanDays } from "../src/render/dates.ts";
 import { HOSTILE_EVENT, HOSTILE_EVENT_FILE, withEvent } from "./support/calendar-fixtures.ts";
 import { briefingFile, compile, HOSTILE_FILE, HOSTILE_TITLE, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
 import { calendarProblems } from "./support/ical-rules.ts";
@@ -154,7 +156,7 @@ describe("dates", () => {
       compile(mixed);
     } catch (e) {
       expect((e as ContentError).problems).toEqual([
-        "data/briefings/mixed.md: event.end: must be a date when start is a date, a date-time when start is a date-time",
+        "data/briefings/mixed.md:10: end must be a date when start is a date, a date-time when start is a date-time",
       ]);
     }
   });
@@ -415,5 +417,13 @@ describe("a calendar of any size", () => {
     expect(after.body).not.toBe(before.body);
     expect(after.lastModified.getTime()).toBeGreaterThan(before.lastModified.getTime());
     expect(after.lastModified.toISOString()).toBe("2026-01-02T00:00:00.000Z");
+  });
+});
+
+describe("the event line's dates", () => {
+  it("writes a range of days within one month as the summary does: 17–18 October, no spaces", () => {
+    expect(humanDays("2024-10-17", "2024-10-18", "en-GB")).toBe("17–18 October 2024");
+    expect(humanDays("2024-10-30", "2024-11-02", "en-GB")).toMatch(/^30 October\s–\s2 November 2024$/);
+    expect(humanDays("2024-10-17", undefined, "en-GB")).toBe("17 October 2024");
   });
 });

@@ -71,6 +71,16 @@ describe("every page", () => {
     },
   );
 
+  it.each(["/", `/briefings/${SEED_SLUG}`, "/no-such-page"])(
+    "%s names the publisher once in its footer when the postal address starts with it",
+    async (path) => {
+      const { html } = await page(path);
+      const footer = html.slice(html.indexOf('<footer class="site">'));
+      expect(footer).toContain("briefwire, 1 Example Street, 1000 Brussels, Belgium");
+      expect(footer).not.toContain("briefwire · briefwire");
+    },
+  );
+
   it("is readable on a phone: viewport meta and the stylesheet it links is served", async () => {
     const { html } = await page("/");
     expect((await select(html, 'meta[name="viewport"]'))[0]?.attrs.content).toBe("width=device-width, initial-scale=1");

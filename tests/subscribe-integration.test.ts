@@ -40,6 +40,10 @@ describe("double opt-in", () => {
     expect(mail!.html).toContain(`href="http://localhost:8787${confirmPath}"`);
     expect(mail!.text).toContain("If you ignore this mail, you will not be subscribed");
     expect(mail!.text).toContain("1 Example Street, 1000 Brussels");
+    // The address already names the publisher: the footer says it once.
+    expect(mail!.text).toContain("briefwire, 1 Example Street");
+    expect(mail!.text).not.toContain("briefwire · briefwire");
+    expect(mail!.html).not.toContain("briefwire · briefwire");
 
     const r = await row(email);
     expect(r).toMatchObject({
@@ -365,6 +369,9 @@ describe("preferences", () => {
     const html = await (await get(path)).text();
     const boxes = await select(html, 'input[name="topics"]');
     expect(boxes.map((b) => b.attrs.value)).toEqual(["defence-industry", "indo-pacific", "nato", "ukraine"]);
+    // Each box reads as a name, not a slug.
+    expect(html).toContain('value="defence-industry"> Defence Industry</label>');
+    expect(html).not.toMatch(/> defence-industry</);
     expect((await select(html, 'input[name="cadence"][checked]'))[0]?.attrs.value).toBe("daily");
 
     const saved = await postForm(path, { cadence: "weekly", topics: ["ukraine", "nato"] });

@@ -263,6 +263,11 @@ describe("no mail bombing", () => {
     const email = fresh("csrf");
     const foreign = await postForm("/subscribe", { email }, { Origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
+    // The address was never the problem: the page says what was.
+    const page = await foreign.text();
+    expect(page).toContain("<title>Please subscribe from this site");
+    expect(page).not.toContain("check the address");
+    expect(page).toContain("can only be sent from");
     const crossSite = await postForm("/subscribe", { email }, { "Sec-Fetch-Site": "cross-site" });
     expect(crossSite.status).toBe(403);
     const bare = await get("/subscribe", {

@@ -2,6 +2,7 @@
 // publisher's postal address (CAN-SPAM) and, on list mail, the unsubscribe and preferences links.
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
+import { publisherLine } from "../../src/render/publisher-line.ts";
 
 export interface LayoutProps {
   siteTitle: string;
@@ -60,9 +61,7 @@ export function Layout(props: LayoutProps) {
               ) : null}
             </Text>
           ) : null}
-          <Text style={footer}>
-            {props.publisher} · {props.postalAddress}
-          </Text>
+          <Text style={footer}>{publisherLine(props.publisher, props.postalAddress)}</Text>
         </Container>
       </Body>
     </Html>

@@ -56,7 +56,7 @@ export const FrontMatterSchema = z
         path: ["end"],
       })
       .refine((e) => !e.end || Date.parse(e.end) >= Date.parse(e.start), {
-        message: "end must not be before start",
+        message: "must not be before start",
         path: ["end"],
       })
       .optional(),
@@ -67,7 +67,7 @@ export const FrontMatterSchema = z
         const seen = new Set<string>();
         outcomes.forEach((o, i) => {
           if (seen.has(o.id))
-            ctx.addIssue({ code: "custom", message: `duplicate outcome id "${o.id}"`, path: [i, "id"] });
+            ctx.addIssue({ code: "custom", message: `"${o.id}" is used by another outcome too`, path: [i, "id"] });
           seen.add(o.id);
         });
       }),

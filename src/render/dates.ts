@@ -49,5 +49,13 @@ export function humanDays(start: string, end: string | undefined, language: stri
   const timed = isTimed(start);
   const fmt = timed ? longDateTime(language) : longDate(language);
   const text = !end || end === start ? fmt.format(new Date(start)) : fmt.formatRange(new Date(start), new Date(end));
-  return timed ? `${text} UTC` : text;
+  return timed ? `${text} UTC` : closeNumberRange(text);
+}
+
+/**
+ * ICU spaces the dash of every range ("17 – 18 October 2024"); between two days of one month it is
+ * written closed, as the summaries write it ("17–18 October 2024"). A range across months keeps its spaces.
+ */
+function closeNumberRange(text: string): string {
+  return text.replace(/(\d)[\s\u2009\u202f]+–[\s\u2009\u202f]+(\d)/g, "$1–$2");
 }

@@ -26,6 +26,7 @@ import {
   checkInboxPage,
   confirmedPage,
   confirmPage,
+  foreignFormPage,
   linkProblemPage,
   preferencesPage,
   subscribeErrorPage,
@@ -180,12 +181,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
   if (foreign) {
     const reason = "the subscribe form can only be sent from this site's own pages";
     if (body.json) return problem(c, 403, "Forbidden", [{ field: foreign, reason }]);
-    const state = {
-      email: "",
-      cadence: "daily" as const,
-      error: "This form can only be sent from this site's own pages.",
-    };
-    return htmlPage(c, subscribeErrorPage(ctx(c), state), 403);
+    return htmlPage(c, foreignFormPage(ctx(c)), 403);
   }
   // Fail closed before anything is recorded: no provider outside local mode → 503.
   requireMailDelivery(c.env);

@@ -4,6 +4,7 @@ import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Site } from "../content/schema.ts";
 import { ICON_PATHS, iconUrls } from "../icons/paths.ts";
+import { publisherLine } from "../render/publisher-line.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -137,7 +138,7 @@ ${shell.main}
 <li><a href="${base}/outcomes/feed.xml">Key outcomes feed</a></li>
 <li><a href="/digests">Past digests</a></li>
 </ul>
-<p>${site.publisher} · ${site.postalAddress}</p>
+<p>${publisherLine(site.publisher, site.postalAddress)}</p>
 </div></footer>
 </body>
 </html>`;

@@ -31,6 +31,17 @@ export function subscribeErrorPage(ctx: Ctx, state: SubscribeFormState): Html {
   return personal(ctx, "Please check the address", html`<h1>Please check the address</h1>${subscribeForm(state)}`);
 }
 
+/** A subscribe form posted from another site's page: nothing is wrong with the address, so say what is. */
+export function foreignFormPage(ctx: Ctx): Html {
+  return personal(
+    ctx,
+    "Please subscribe from this site's own page",
+    html`<h1>Please subscribe from this site's own page</h1>
+<p>This form can only be sent from this site's own pages, so nothing was recorded. To subscribe, enter your address here.</p>
+${subscribeForm()}`,
+  );
+}
+
 export function tooManyTriesPage(ctx: Ctx): Html {
   return personal(
     ctx,
@@ -116,6 +127,14 @@ export interface PreferencesState {
   error?: string;
 }
 
+/** A topic as a reader names it: site.yaml has no names for tags, so its slug in title case ("Defence Industry"). */
+function topicName(slug: string): string {
+  return slug
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(" ");
+}
+
 export function preferencesPage(ctx: Ctx, s: PreferencesState): Html {
   if (s.status !== "confirmed" && s.status !== "pending") {
     return personal(
@@ -126,7 +145,8 @@ export function preferencesPage(ctx: Ctx, s: PreferencesState): Html {
   }
   const checked = (on: boolean) => (on ? raw(" checked") : raw(""));
   const topicBoxes = s.allTopics.map(
-    (t) => html`<label><input type="checkbox" name="topics" value="${t}"${checked(s.topics.includes(t))}> ${t}</label>`,
+    (t) =>
+      html`<label><input type="checkbox" name="topics" value="${t}"${checked(s.topics.includes(t))}> ${topicName(t)}</label>`,
   );
   const notice = s.saved
     ? html`<p class="notice" role="status">Saved. The next digest follows these settings.</p>`

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { removeServedFolder } from "../../scripts/served-folder.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
@@ -101,7 +102,7 @@ export async function startLocalWorker(options: LocalWorkerOptions = {}): Promis
       child.kill("SIGTERM");
       await exited;
       if (!options.persistTo) rmSync(state, { recursive: true, force: true });
-      if (!options.assets) rmSync(assets, { recursive: true, force: true });
+      if (!options.assets) removeServedFolder(assets);
     },
   };
 }
