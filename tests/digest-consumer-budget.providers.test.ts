@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CONSUMER_QUERY_BUDGET } from "../src/digest/consumer-budget.ts";
 import { type DigestDeps, digestDeps } from "../src/digest/deps.ts";
 import { startEdition } from "../src/digest/edition.ts";
+import { deferChunks } from "../src/digest/ledger.ts";
 import { countedD1 } from "./support/counted-d1.ts";
 import { progress, seedSubscribers } from "./support/digest.ts";
 import { compile, SEED_FILE } from "./support/fixtures.ts";
+import { formatPlan, queryPlan } from "./support/query-plans.ts";
 import { mockReset, mockState } from "./support/resend-control.ts";
 import { SimulatedPlatform } from "./support/simulated-queues.ts";
 
@@ -98,4 +100,18 @@ describe("a consumer invocation's counted budgets", () => {
     for (const s of sends) expect(s.calls).toBeLessThanOrEqual(3);
     await expectEachReaderSentOnce(edition, 1_000);
   }, 120_000);
+});
+
+describe("holding chunks back", () => {
+  it("finds the chunks it defers by their key, not by reading every pending chunk", async () => {
+    // The consumer defers once per invocation: through the pending index this statement would read
+    // every pending chunk of every edition each time (rows per recipient rising with the list).
+    const counted = countedD1(env.DB);
+    await deferChunks(counted.db, [{ edition: "e-any", chunk: 3 }], "2026-11-01T00:00:00.000Z");
+    const sql = counted.statements.at(-1)?.sql ?? "";
+    expect(sql).toMatch(/UPDATE edition_chunks/);
+    const plan = formatPlan(await queryPlan(env.DB, sql));
+    expect(plan).not.toMatch(/edition_chunks_pending/);
+    expect(plan).toMatch(/SEARCH c USING INDEX sqlite_autoindex_edition_chunks_1 \(edition_id=\? AND chunk=\?\)/);
+  });
 });

@@ -579,9 +579,12 @@ export async function deferChunks(
   if (chunks.length === 0) return;
   await db
     .prepare(
+      // By primary key (`+status` keeps the planner off the pending index): the consumer defers once per
+      // invocation, and through that index it would read every pending chunk of every edition each time.
       `UPDATE edition_chunks SET next_attempt_at = ?2
-       WHERE status = 'pending' AND EXISTS (SELECT 1 FROM json_each(?1) AS p
-         WHERE p.value ->> '$[0]' = edition_chunks.edition_id AND p.value ->> '$[1]' = edition_chunks.chunk)`,
+       WHERE rowid IN (SELECT c.rowid FROM json_each(?1) AS p
+         JOIN edition_chunks AS c ON c.edition_id = p.value ->> '$[0]' AND c.chunk = p.value ->> '$[1]'
+         WHERE +c.status = 'pending')`,
     )
     .bind(JSON.stringify(chunks.map((c) => [c.edition, c.chunk])), nextAttemptAt)
     .run();
