@@ -320,7 +320,10 @@ const uploadLimit = bodyLimit({
 });
 
 async function receiveUpload(c: Context<AppEnv>): Promise<Response> {
-  const file = (await c.req.parseBody()).file;
+  // A body that says multipart but is not (truncated, no boundary, other bytes) is the sender's mistake.
+  const body = await c.req.parseBody().catch(() => null);
+  if (body === null) return uploadFailed(c, 400, "file", "the upload is not a readable form (multipart/form-data)");
+  const file = body.file;
   if (!(file instanceof File) || file.size === 0) return uploadFailed(c, 400, "file", "choose a CSV file to upload");
   const type = file.type.split(";")[0]?.trim().toLowerCase() ?? "";
   if (!CSV_TYPES.includes(type) && !/\.(csv|txt)$/i.test(file.name)) {
