@@ -36,6 +36,8 @@ let data: string;
 /** Another origin on the same site (localhost, another port): SameSite=Strict still sends the cookie. */
 let otherSite: Server;
 let otherSiteUrl: string;
+/** The import's page, from the import test, for the audit. */
+let importPath = "";
 /** What the browser reported as errors on the console's pages (a CSP refusal among them). */
 const browserErrors: string[] = [];
 
@@ -180,6 +182,28 @@ describe("the console in a browser (phone width)", () => {
     expect(await page.getByRole("link", { name: "c3@example.org" }).count()).toBe(0);
   });
 
+  it("import: upload a CSV with one bad line, follow the import to done, see that line in the report", async () => {
+    await page.goto(`${worker.url}/admin/subscribers/import`);
+    expect(await page.title()).toMatch(/^Import subscribers/);
+    await page.getByLabel("CSV file").setInputFiles({
+      name: "readers.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(
+        "email,cadence,tags\nimp1@example.org,daily,\nnot-an-address,daily,\nimp2@example.org,weekly,\n",
+      ),
+    });
+    await page.getByRole("button", { name: "Import" }).click();
+    await page.waitForURL(/\/admin\/subscribers\/import\/[0-9a-f-]{36}$/);
+    importPath = new URL(page.url()).pathname;
+    // The queue applies the file in the background; the page follows it (console.js) to done.
+    await expect
+      .poll(() => page.locator("[data-field=status]").textContent(), { timeout: 60_000, interval: 500 })
+      .toBe("done");
+    expect(await page.locator("td[data-field=added]").textContent()).toBe("2");
+    const row = page.getByRole("row", { name: /^3 invalid/ });
+    expect(await row.textContent()).toMatch(/email must look like name@example\.org/);
+  });
+
   it("the pages so far loaded everything they use: no script error, no CSP refusal", () => {
     expect(browserErrors).toEqual([]);
   });
@@ -275,12 +299,18 @@ describe("every console page, audited", () => {
     // c1: imported, then mailed by the Run now test above, so its history holds an edition.
     ["a reader", "reader", true],
     ["a reader's erase confirmation", "reader/erase", true],
+    ["import upload", "/admin/subscribers/import", true],
+    ["an import", "import", true],
   ] as const)(
     "%s: no serious or critical axe-core violation in light and dark, no html-validate error",
     async (name, where, signedIn) => {
       const cookie = signedIn ? await sessionCookie() : null;
       const headers: Record<string, string> = cookie ? { Cookie: cookie } : {};
       let path: string = where;
+      if (where === "import") {
+        path = importPath;
+        expect(path, "an import from the import test").not.toBe("");
+      }
       if (where === "edition") {
         const list = await (await fetch(`${worker.url}/admin/editions`, { headers })).text();
         path = /href="(\/admin\/editions\/daily-[^"]+)"/.exec(list)?.[1] ?? "";
