@@ -47,86 +47,55 @@ function workersProject(
   } satisfies TestProjectInlineConfiguration;
 }
 
-// Only for `npm run bench` (bench/digest-outage.ts sets BENCH_RESEND_URL): an edition through a
-// simulated outage, in workerd, against the Resend stand-in the benchmark itself runs.
-function outageBenchProject() {
+// Only for `npm run bench`: one part of the benchmark in workerd with real local D1 and Queues. Each part
+// sets the variables that switch its project on and tunes it through `bindings`.
+function benchProject(name: string, file: string, minutes: number, bindings: Record<string, string>) {
   return {
     plugins: [
       cloudflareTest(async () => ({
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-            RESEND_API_KEY: "re_bench",
-            RESEND_BASE_URL: process.env.BENCH_RESEND_URL ?? "",
-            RESEND_MOCK_URL: process.env.BENCH_RESEND_URL ?? "",
-            BENCH_RECIPIENTS: process.env.BENCH_RECIPIENTS ?? "20000",
-            BENCH_OUTAGE_HOURS: process.env.BENCH_OUTAGE_HOURS ?? "2",
-          },
-        },
+        miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), ...bindings } },
       })),
     ],
     test: {
-      name: "bench-outage",
-      include: ["bench/digest-outage.workers.ts"],
+      name,
+      include: [file],
       setupFiles: ["tests/support/apply-migrations.ts"],
-      testTimeout: 30 * 60_000,
+      testTimeout: minutes * 60_000,
     },
   } satisfies TestProjectInlineConfiguration;
 }
 
-// Only for `npm run bench` (bench/import.ts sets BENCH_IMPORT_ROWS): a generated import through the
-// real pieces and consumer, in workerd with real local D1.
-function importBenchProject() {
-  return {
-    plugins: [
-      cloudflareTest(async () => ({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-            BENCH_IMPORT_ROWS: process.env.BENCH_IMPORT_ROWS ?? "100000",
-          },
-        },
-      })),
-    ],
-    test: {
-      name: "bench-import",
-      include: ["bench/import.workers.ts"],
-      setupFiles: ["tests/support/apply-migrations.ts"],
-      testTimeout: 60 * 60_000,
-    },
-  } satisfies TestProjectInlineConfiguration;
-}
+/** The benchmark's own Resend stand-in (BENCH_RESEND_URL), for the parts that send. */
+const benchResend = () => ({
+  RESEND_API_KEY: "re_bench",
+  RESEND_BASE_URL: process.env.BENCH_RESEND_URL ?? "",
+  RESEND_MOCK_URL: process.env.BENCH_RESEND_URL ?? "",
+});
 
-// Only for `npm run bench` (bench/send-scale.ts sets BENCH_RESEND_URL and BENCH_SCALE_SIZES): whole
-// editions at several list sizes in simulated time, against the benchmark's own Resend stand-in.
-function scaleBenchProject() {
-  return {
-    plugins: [
-      cloudflareTest(async () => ({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-            RESEND_API_KEY: "re_bench",
-            RESEND_BASE_URL: process.env.BENCH_RESEND_URL ?? "",
-            RESEND_MOCK_URL: process.env.BENCH_RESEND_URL ?? "",
-            BENCH_SCALE_SIZES: process.env.BENCH_SCALE_SIZES ?? "10000,100000",
-            BENCH_SCALE_RATE: process.env.BENCH_SCALE_RATE ?? "5",
-            DIGEST_BACKOFF_SECONDS: "5",
-          },
-        },
-      })),
-    ],
-    test: {
-      name: "bench-scale",
-      include: ["bench/send-scale.workers.ts"],
-      setupFiles: ["tests/support/apply-migrations.ts"],
-      testTimeout: 60 * 60_000,
-    },
-  } satisfies TestProjectInlineConfiguration;
-}
+// bench/digest-outage.ts sets BENCH_RESEND_URL: an edition through a simulated outage.
+const outageBenchProject = () =>
+  benchProject("bench-outage", "bench/digest-outage.workers.ts", 30, {
+    ...benchResend(),
+    BENCH_RECIPIENTS: process.env.BENCH_RECIPIENTS ?? "20000",
+    BENCH_OUTAGE_HOURS: process.env.BENCH_OUTAGE_HOURS ?? "2",
+  });
+
+// bench/import.ts sets BENCH_IMPORT_ROWS: a generated import through the real pieces and consumer.
+const importBenchProject = () =>
+  benchProject("bench-import", "bench/import.workers.ts", 60, {
+    BENCH_IMPORT_ROWS: process.env.BENCH_IMPORT_ROWS ?? "100000",
+  });
+
+// bench/send-scale.ts sets BENCH_RESEND_URL and BENCH_SCALE_SIZES: whole editions at several list
+// sizes in simulated time.
+const scaleBenchProject = () =>
+  benchProject("bench-scale", "bench/send-scale.workers.ts", 60, {
+    ...benchResend(),
+    BENCH_SCALE_SIZES: process.env.BENCH_SCALE_SIZES ?? "10000,100000",
+    BENCH_SCALE_RATE: process.env.BENCH_SCALE_RATE ?? "5",
+    DIGEST_BACKOFF_SECONDS: "5",
+  });
 
 export default defineConfig({
   test: {
