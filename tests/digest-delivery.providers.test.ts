@@ -188,6 +188,18 @@ describe("the ledger at the edges", () => {
     expect(p.errors[0]?.error).toContain("validation_error");
   });
 
+  it("a refused chunk counts the readers who had left as skipped, not failed, on the edition's page", async () => {
+    const { deps, edition, recipients, chunks } = await planned(5, "left-refused-");
+    await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE email = ?1").bind(recipients[0]).run();
+    await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE email = ?1").bind(recipients[4]).run();
+    const refusing: MailTransport = {
+      name: "resend",
+      send: async () => ({ ok: false, retry: false, kind: "rejected", message: "validation_error: invalid from" }),
+    };
+    await sendChunk({ ...deps, transport: refusing }, edition, chunks[0]!.chunk);
+    expect(await progress(edition)).toMatchObject({ failed: 3, skipped: 2, sent: 0, pending: 0, status: "done" });
+  });
+
   it("sends a chunk that reached the dead-letter queue inside its 23 h window: back on the queue, not failed", async () => {
     const { edition, recipients, chunks } = await planned(4, "dead-");
     const batch = createMessageBatch<DigestMessage>(DEAD_LETTER_QUEUE, [

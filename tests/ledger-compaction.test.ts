@@ -32,6 +32,14 @@ async function seedEdition(id: string, completedAt: string, subscriberIds: numbe
     ),
   );
   for (let i = 0; i < rows.length; i += 100) await env.DB.batch(rows.slice(i, i + 100));
+  // Its chunk rows as the send path leaves them: each sent, with how many it sent and skipped.
+  await env.DB.prepare(
+    `INSERT INTO edition_chunks (edition_id, chunk, status, recipients, sent, skipped, updated_at)
+     SELECT edition_id, chunk, 'sent', COUNT(*), SUM(status = 'sent'), SUM(status = 'skipped'), ?2
+     FROM deliveries WHERE edition_id = ?1 GROUP BY chunk`,
+  )
+    .bind(id, completedAt)
+    .run();
 }
 
 /** What an edition's planning and sending leave besides the ledger: rendered variants and chunk rows, one failed. */
@@ -43,18 +51,16 @@ async function seedChunksAndVariants(id: string, recipients: number, at: string)
         "INSERT INTO edition_variants (edition_id, variant, subject, html, text) VALUES (?1, ?2, 'Today', ?3, ?4)",
       ).bind(id, variant, body, body.slice(0, 10_000)),
     ),
-    ...Array.from({ length: Math.ceil(recipients / 100) }, (_, c) =>
-      env.DB.prepare(
-        `INSERT INTO edition_chunks (edition_id, chunk, status, recipients, sent, last_error, first_attempt_at, sender, list_id, updated_at)
-         VALUES (?1, ?2, ?3, 100, 100, ?4, ?5, 'digest@example.org', '<digest.example.org>', ?5)`,
-      ).bind(
-        id,
-        c,
-        c === 3 ? "failed" : "sent",
-        c === 3 ? "gave up: 23 h after the first attempt; last answer unavailable: 503" : null,
-        at,
-      ),
-    ),
+    // Its chunks' first attempts, chunk 3 given up (its readers failed, those skipped kept).
+    env.DB.prepare(
+      `UPDATE edition_chunks SET first_attempt_at = ?2, sender = 'digest@example.org', list_id = '<digest.example.org>',
+         status = CASE chunk WHEN 3 THEN 'failed' ELSE status END, sent = CASE chunk WHEN 3 THEN 0 ELSE sent END,
+         last_error = CASE chunk WHEN 3 THEN ?3 END
+       WHERE edition_id = ?1 AND chunk < ?4`,
+    ).bind(id, at, "gave up: 23 h after the first attempt; last answer unavailable: 503", Math.ceil(recipients / 100)),
+    env.DB.prepare(
+      "UPDATE deliveries SET status = 'failed' WHERE edition_id = ?1 AND chunk = 3 AND status <> 'skipped'",
+    ).bind(id),
   ];
   await env.DB.batch(statements);
 }

@@ -4,13 +4,10 @@
 // costs what page 1 does. The cursor is an edition id.
 //
 // Where the figures come from, so a page never reads an edition's per-recipient ledger rows:
-// - compacted (a week after it finished, compaction.ts): its edition_totals row.
-// - still in its ledger: what went out from its chunk rows (one per 100 recipients: sent and skipped
-//   of each sent chunk, all recipients of a failed, unconfirmed or pending chunk), and what the
-//   provider reported later from edition_reports, kept by a trigger on the webhook's ledger write
-//   (migrations/0011). Readers skipped at the first attempt of a chunk that then failed count as failed
-//   here (editionProgress, which reads every ledger row, tells them apart).
+// compacted (a week after it finished, compaction.ts), its edition_totals row; still in its ledger,
+// its chunk rows and kept reports (edition-figures.ts).
 import { CADENCES } from "../cadences.ts";
+import { keptFigures } from "./edition-figures.ts";
 import type { EditionRow, EditionStatus } from "./ledger.ts";
 
 export interface EditionFigures {
@@ -40,23 +37,6 @@ export interface EditionPage {
   editions: EditionSummary[];
   /** Pass as `before` for the next (older) page; null after the oldest edition. */
   next: string | null;
-}
-
-interface ChunkFigures {
-  edition_id: string;
-  status: string;
-  recipients: number;
-  sent: number;
-  skipped: number;
-}
-
-interface ReportRow {
-  edition_id: string;
-  delivered: number;
-  bounced: number;
-  complained: number;
-  reconciled_failed: number;
-  reconciled_unconfirmed: number;
 }
 
 interface Row {
@@ -97,46 +77,7 @@ export async function listEditions(
     .all<Row>();
   const page = results.slice(0, size);
   const live = page.filter((r) => r.t_sent === null).map((r) => r.id);
-  const counted = new Map<string, Record<string, number>>();
-  if (live.length) {
-    const ids = JSON.stringify(live);
-    const [chunks, reports] = await db.batch([
-      // Per edition one range of the chunks' primary key (edition_id, chunk).
-      db
-        .prepare(
-          `SELECT c.edition_id, c.status, SUM(c.recipients) AS recipients, SUM(c.sent) AS sent, SUM(c.skipped) AS skipped
-           FROM json_each(?1) AS l CROSS JOIN edition_chunks AS c ON c.edition_id = l.value
-           GROUP BY c.edition_id, c.status`,
-        )
-        .bind(ids),
-      db
-        .prepare(
-          `SELECT edition_id, delivered, bounced, complained, reconciled_failed, reconciled_unconfirmed
-           FROM edition_reports WHERE edition_id IN (SELECT value FROM json_each(?1))`,
-        )
-        .bind(ids),
-    ]);
-    for (const r of (chunks?.results ?? []) as ChunkFigures[]) {
-      const c = counted.get(r.edition_id) ?? {};
-      if (r.status === "sent") {
-        c.sent = (c.sent ?? 0) + r.sent;
-        c.skipped = (c.skipped ?? 0) + r.skipped;
-      } else {
-        c[r.status] = (c[r.status] ?? 0) + r.recipients;
-      }
-      counted.set(r.edition_id, c);
-    }
-    for (const r of (reports?.results ?? []) as ReportRow[]) {
-      const c = counted.get(r.edition_id) ?? {};
-      c.sent = (c.sent ?? 0) + r.reconciled_failed + r.reconciled_unconfirmed;
-      c.failed = (c.failed ?? 0) - r.reconciled_failed;
-      c.unconfirmed = (c.unconfirmed ?? 0) - r.reconciled_unconfirmed;
-      c.delivered = r.delivered;
-      c.bounced = r.bounced;
-      c.complained = r.complained;
-      counted.set(r.edition_id, c);
-    }
-  }
+  const counted = await keptFigures(db, live);
   const editions = page.map((r): EditionSummary => {
     const base = {
       id: r.id,
@@ -161,20 +102,9 @@ export async function listEditions(
         complained: r.t_complained,
       };
     }
-    const c = counted.get(r.id) ?? {};
-    return {
-      ...base,
-      figures: "chunks",
-      sent: c.sent ?? 0,
-      failed: c.failed ?? 0,
-      unconfirmed: c.unconfirmed ?? 0,
-      skipped: c.skipped ?? 0,
-      pending: c.pending ?? 0,
-      // editions.delivered: delivery events that matched no ledger row (as editionProgress adds it).
-      delivered: (c.delivered ?? 0) + r.delivered_extra,
-      bounced: c.bounced ?? 0,
-      complained: c.complained ?? 0,
-    };
+    const { reconciled: _, ...c } = counted.get(r.id)!;
+    // editions.delivered: delivery events that matched no ledger row (mail from before the ledger kept ids).
+    return { ...base, figures: "chunks", ...c, delivered: c.delivered + r.delivered_extra };
   });
   return { editions, next: results.length > size ? (page.at(-1)?.id ?? null) : null };
 }

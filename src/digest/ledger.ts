@@ -38,6 +38,7 @@
 //    never a plain failure. Resend's webhooks (email.sent / delivered / bounced / complained, matched by
 //    provider id, else by the edition and chunk tags and the frozen address) turn a failed or unconfirmed
 //    delivery into `sent` when the mail did go out, and record delivered, bounced and complained.
+import { type KeptFigures, keptFigures } from "./edition-figures.ts";
 import type { Cadence } from "./plan.ts";
 
 export type EditionStatus = "planning" | "sending" | "done";
@@ -507,7 +508,11 @@ async function settleUnsent(
       .bind(editionId, chunk, now, status),
     db
       .prepare(
-        "UPDATE edition_chunks SET status = ?5, last_error = ?3, updated_at = ?4 WHERE edition_id = ?1 AND chunk = ?2 AND status = 'pending'",
+        // The chunk keeps its skipped readers (who left before its first attempt): its figures
+        // (edition-figures.ts) count all but those as given up.
+        `UPDATE edition_chunks SET status = ?5, last_error = ?3, updated_at = ?4,
+           skipped = (SELECT COUNT(*) FROM deliveries WHERE edition_id = ?1 AND chunk = ?2 AND status = 'skipped')
+         WHERE edition_id = ?1 AND chunk = ?2 AND status = 'pending'`,
       )
       .bind(editionId, chunk, reason.slice(0, 500), now, status),
   ]);
@@ -629,7 +634,7 @@ interface EditionTotals {
   sent: number;
   failed: number;
   skipped: number;
-  queued: number;
+  pending: number;
   unconfirmed: number;
   delivered: number;
   bounced: number;
@@ -640,33 +645,26 @@ interface EditionTotals {
   errors: string | null;
 }
 
+/**
+ * An edition's figures for its page, the JSON API and the end-of-edition log line, from its chunk rows
+ * and kept reports (edition-figures.ts) or, once compacted, its totals: never its per-recipient rows,
+ * so a page polled during an edition to a million readers reads ~10,000 chunk rows, not 1,000,000.
+ */
 export async function editionProgress(db: D1Database, id: string): Promise<Progress | null> {
   const edition = await getEdition(db, id);
   if (!edition) return null;
-  // One pass over the edition's ledger rows: counts by status and what the webhooks reported.
-  const { results } = await db
-    .prepare(
-      `SELECT status, COUNT(*) AS n, COUNT(delivered_at) AS delivered, COUNT(bounced_at) AS bounced,
-         COUNT(complained_at) AS complained, COUNT(reconciled_at) AS reconciled
-       FROM deliveries WHERE edition_id = ?1 GROUP BY status`,
-    )
-    .bind(id)
-    .all<{ status: string; n: number; delivered: number; bounced: number; complained: number; reconciled: number }>();
   // A compacted edition (src/digest/compaction.ts) counts from its totals: its rows are (being) deleted.
   const totalsRow = await db
     .prepare(
-      `SELECT sent, failed, skipped, pending AS queued, unconfirmed, delivered, bounced, complained, reconciled,
+      `SELECT sent, failed, skipped, pending, unconfirmed, delivered, bounced, complained, reconciled,
          variants, errors
          FROM edition_totals WHERE edition_id = ?1`,
     )
     .bind(id)
     .first<EditionTotals>();
-  const { variants: keptVariants = null, errors: keptErrors = null, ...totals } = totalsRow ?? {};
-  const by: Record<string, number | undefined> = totalsRow
-    ? totals
-    : Object.fromEntries(results.map((r) => [r.status, r.n]));
-  const total = (key: "delivered" | "bounced" | "complained" | "reconciled") =>
-    totalsRow ? totalsRow[key] : results.reduce((n, r) => n + r[key], 0);
+  const kept: KeptFigures = totalsRow ?? (await keptFigures(db, [id])).get(id)!;
+  const keptVariants = totalsRow?.variants ?? null;
+  const keptErrors = totalsRow?.errors ?? null;
   // Once compaction has deleted the edition's renderings and chunk rows, the totals hold what the view shows of them.
   const variants =
     keptVariants ??
@@ -696,16 +694,16 @@ export async function editionProgress(db: D1Database, id: string): Promise<Progr
     items: JSON.parse(edition.items),
     recipients: edition.recipients,
     chunks: edition.chunks,
-    sent: by.sent ?? 0,
-    failed: by.failed ?? 0,
-    unconfirmed: by.unconfirmed ?? 0,
-    skipped: by.skipped ?? 0,
-    pending: (by.queued ?? 0) + (by.sending ?? 0),
+    sent: kept.sent,
+    failed: kept.failed,
+    unconfirmed: kept.unconfirmed,
+    skipped: kept.skipped,
+    pending: kept.pending,
     // editions.delivered counts delivery events that matched no ledger row (mail from before the ledger kept ids).
-    delivered: total("delivered") + edition.delivered,
-    bounced: total("bounced"),
-    complained: total("complained"),
-    reconciled: total("reconciled"),
+    delivered: kept.delivered + edition.delivered,
+    bounced: kept.bounced,
+    complained: kept.complained,
+    reconciled: kept.reconciled,
     variants,
     errors,
   };
