@@ -238,6 +238,12 @@ describe("the overview", () => {
       env.DB.prepare(
         "INSERT INTO provider_state (provider, paused_until, pause_reason, updated_at) VALUES ('resend', ?1, 'daily quota spent', ?2)",
       ).bind(iso(Date.now() + 5 * HOUR), iso(Date.now())),
+      // Two confirmation mails given up and one sent: only the given-up ones count.
+      ...["failed", "failed", "sent"].map((status, i) =>
+        env.DB.prepare(
+          "INSERT INTO mail_log (idempotency_key, kind, subscriber_id, status, created_at, updated_at) VALUES (?1, 'confirmation', NULL, ?2, ?3, ?3)",
+        ).bind(`overview-mail-${i}`, status, `2026-12-0${i + 1}T08:30:00.000Z`),
+      ),
     ]);
     const res = await page("/admin/");
     expect(res.status).toBe(200);
@@ -251,6 +257,9 @@ describe("the overview", () => {
     expect(html).toMatch(/weekly-stuck<\/a>: sending — <span class="flag">stuck: no progress for/);
     expect(html).toContain("the local outbox");
     expect(html).toMatch(/Digest batches given up \(dead-lettered or refused\): <span class="flag">1<\/span>/);
+    expect(html).toMatch(
+      /Confirmation and welcome mails given up \(23 h unsent or dead-lettered\): <span class="flag">2<\/span>, the last at 2026-12-02 08:30 UTC/,
+    );
     expect(html).toMatch(
       /Provider back-off: <span class="flag">holding calls until [^<]+ UTC<\/span> \(daily quota spent\)/,
     );

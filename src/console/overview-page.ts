@@ -16,6 +16,8 @@ export interface Health {
   inFlight: { edition: EditionRow; stuckMinutes: number | null }[];
   /** Digest batches given up (dead-lettered past their 23 h window, or refused by the provider). */
   failedBatches: number;
+  /** Confirmation and welcome mails given up (23 h unsent, or dead-lettered), and the last one's time. */
+  failedMail: { count: number; last: string | null };
   /** Calls to the provider held back: a spent quota or an outage, and until when. */
   providerPause: { until: string; reason: string } | null;
   transport: "resend" | "outbox";
@@ -90,6 +92,7 @@ ${flying}
 <h3>Sending</h3>
 <ul>
 <li>Digest batches given up (dead-lettered or refused): ${h.failedBatches ? html`<span class="flag">${count(h.failedBatches)}</span> — each edition's page lists them with the reason` : "none"}</li>
+<li>Confirmation and welcome mails given up (23 h unsent or dead-lettered): ${h.failedMail.count ? html`<span class="flag">${count(h.failedMail.count)}</span>, the last at ${utcTime(h.failedMail.last)} — each reader's history shows it` : "none"}</li>
 <li>Provider back-off: ${h.providerPause ? html`<span class="flag">holding calls until ${utcTime(h.providerPause.until)}</span> (${h.providerPause.reason})` : "none: calls go out at the provider's rate"}</li>
 <li>Transport: ${h.transport === "resend" ? "Resend" : html`the local outbox (no <code>RESEND_API_KEY</code>): mail goes to <a href="/outbox">/outbox</a>`}</li>
 <li>Webhook secret (<code>RESEND_WEBHOOK_SECRET</code>): ${h.webhookSecretSet ? "set" : html`<span class="flag">not set</span> — deliveries, bounces and complaints are not recorded`}</li>

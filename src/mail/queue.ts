@@ -203,6 +203,15 @@ async function giveUp(db: D1Database, m: MailMessage, reason: keyof typeof GIVE_
   console.error(JSON.stringify({ event: logEvent, kind: m.kind, subscriber: m.subscriberId, key: m.key, attempts }));
 }
 
+/** Confirmation and welcome mails given up, and when the last one was: the console's health shows them. */
+export async function givenUpMail(db: D1Database): Promise<{ count: number; last: string | null }> {
+  // Through the partial index mail_log_failed (0023): reads the given-up rows only, never the whole log.
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n, MAX(updated_at) AS last FROM mail_log WHERE status = 'failed'")
+    .first<{ n: number; last: string | null }>();
+  return { count: row?.n ?? 0, last: row?.last ?? null };
+}
+
 export async function handleMailQueue(batch: MessageBatch<MailMessage>, env: Bindings, now = () => new Date()) {
   if (batch.queue === MAIL_DEAD_LETTER_QUEUE) {
     for (const message of batch.messages) {

@@ -35,6 +35,7 @@ import { STALL_MS } from "../digest/sweeper.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { providerPause } from "../mail/provider-state.ts";
+import { givenUpMail } from "../mail/queue.ts";
 import { parseAddress } from "../subscriptions/address.ts";
 import { subscriberGrowth } from "../subscriptions/growth.ts";
 import { importJob, reportHead, stopImport } from "../subscriptions/import-jobs.ts";
@@ -130,17 +131,19 @@ consoleRoutes.get("/admin/", signedIn, async (c) => {
   const now = new Date();
   // The last editions' figures come from their chunk rows and kept reports (or compacted totals):
   // never from an edition's per-recipient ledger rows.
-  const [stats, growth, latest, flying, failedBatches, pause] = await Promise.all([
+  const [stats, growth, latest, flying, failedBatches, failedMail, pause] = await Promise.all([
     subscriberStats(db),
     subscriberGrowth(db, now),
     listEditions(db, { limit: LAST_EDITIONS }),
     editionsInFlight(db),
     failedChunkCount(db),
+    givenUpMail(db),
     providerPause(db, now),
   ]);
   const editions = latest.editions;
   const health: Health = {
     failedBatches,
+    failedMail,
     providerPause: pause,
     inFlight: flying.map((edition) => {
       const idle = now.getTime() - Date.parse(edition.updated_at);
