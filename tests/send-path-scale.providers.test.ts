@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { compactLedger, KEEP_DETAIL_DAYS } from "../src/digest/compaction.ts";
 import { digestDeps } from "../src/digest/deps.ts";
 import { startEdition } from "../src/digest/edition.ts";
+import { completeIfDone, unqueuedChunks } from "../src/digest/ledger.ts";
 import { resumeStalled } from "../src/digest/sweeper.ts";
 import { handleEvent, type ResendEvent } from "../src/digest/webhooks.ts";
 import { countedD1, type Totals } from "./support/counted-d1.ts";
@@ -181,5 +182,35 @@ describe("the send path at scale", () => {
       }),
     );
     for (const [name, queries] of Object.entries(max)) expect(queries, name).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe("an edition's chunks at 1,000,000 readers", () => {
+  it("finds the chunks still to do without walking the ones already done", async () => {
+    // 10,000 chunks, all done but the last. The planner asks which are not yet queued after every step,
+    // and each sent chunk asks whether the edition is done: walked from the first chunk, those asks
+    // read 2.4 and 5 rows per recipient at 1,000,000 readers in the bench, more the longer the edition.
+    const id = "daily-chunk-walk";
+    const at = "2026-12-01T07:00:00.000Z";
+    await env.DB.prepare(
+      `INSERT INTO editions (id, cadence, window_from, window_to, items, tags, status, created_at, updated_at)
+       VALUES (?1, 'daily', ?2, ?2, '["x"]', '[]', 'sending', ?2, ?2)`,
+    )
+      .bind(id, at)
+      .run();
+    await env.DB.prepare(
+      `WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
+       INSERT INTO edition_chunks (edition_id, chunk, status, enqueued, recipients, sent, updated_at)
+       SELECT ?1, i, CASE WHEN i < 9999 THEN 'sent' ELSE 'pending' END, i < 9999, 100, 100, ?2 FROM n`,
+    )
+      .bind(id, at)
+      .run();
+    const counted = countedD1(env.DB);
+    expect(await unqueuedChunks(counted.db, id)).toEqual([9999]);
+    await completeIfDone(counted.db, id, at);
+    const statements = counted.statements.map((s) => `${s.rowsRead} rows: ${s.sql.replace(/\s+/g, " ")}`);
+    for (const s of counted.statements) expect(s.rowsRead, statements.join("\n")).toBeLessThanOrEqual(5);
+    const row = await env.DB.prepare("SELECT status FROM editions WHERE id = ?1").bind(id).first<{ status: string }>();
+    expect(row?.status).toBe("sending");
   });
 });
