@@ -1,6 +1,7 @@
 // The content model: what a publisher may write in data/, validated with zod at build time.
 // Every output (feeds, pages, mails) is rendered from these types and nothing else.
 import { z } from "zod";
+import { CATALOGUES } from "../i18n/messages.ts";
 import { isTimed } from "./event-time.ts";
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a lowercase slug (a-z, 0-9, single hyphens)");
@@ -77,16 +78,62 @@ export const FrontMatterSchema = z
     path: ["updated"],
   });
 
-export const SiteSchema = z.strictObject({
-  title: text,
-  description: text,
-  baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 language tag, e.g. en or en-GB"),
-  publisher: text,
-  postalAddress: text,
-  mailFrom: text,
-  logo: z.string().optional(),
-});
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const languageCode = z.string().regex(/^[a-z]{2,3}$/, "must be a two- or three-letter language code, e.g. fr");
+
+export const SiteSchema = z
+  .strictObject({
+    title: text,
+    description: text,
+    baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
+    language: z.string().regex(LANGUAGE_TAG, "must be a BCP 47 language tag, e.g. en or en-GB"),
+    /**
+     * The site's languages, the default first (the primary subtag of `language`): each other one gets
+     * its pages and feeds under /<code>/ and its briefings' translations in <slug>.<code>.md.
+     */
+    languages: z.array(languageCode).min(1, "needs at least the site's own language").optional(),
+    /** The site's words in each other language (the title stays the same name everywhere). */
+    translations: z.record(languageCode, z.strictObject({ description: text })).optional(),
+    publisher: text,
+    postalAddress: text,
+    mailFrom: text,
+    logo: z.string().optional(),
+  })
+  .superRefine((s, ctx) => {
+    // A language that is not a tag is reported by its own field; nothing here could be judged.
+    if (!LANGUAGE_TAG.test(s.language)) return;
+    const primary = s.language.split("-")[0] as string;
+    const languages = s.languages ?? [primary];
+    if (languages[0] !== primary) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["languages", 0],
+        message: `must be "${primary}", the site's language (language: ${s.language}), listed first as the default`,
+      });
+      return;
+    }
+    for (const code of languages) {
+      if (!(code in CATALOGUES))
+        ctx.addIssue({
+          code: "custom",
+          path: ["languages", languages.indexOf(code)],
+          message: `"${code}" has no message catalogue yet (src/i18n/messages.ts has ${Object.keys(CATALOGUES).join(", ")})`,
+        });
+    }
+    languages.forEach((code, i) => {
+      if (languages.indexOf(code) !== i)
+        ctx.addIssue({ code: "custom", path: ["languages", i], message: `"${code}" is listed twice` });
+    });
+    for (const code of Object.keys(s.translations ?? {})) {
+      if (!languages.slice(1).includes(code))
+        ctx.addIssue({
+          code: "custom",
+          path: ["translations", code],
+          message: `"${code}" is not one of the site's other languages (languages: ${languages.join(", ")})`,
+        });
+    }
+  })
+  .transform((s) => ({ ...s, languages: s.languages ?? [s.language.split("-")[0] as string] }));
 
 export type Figure = z.infer<typeof FigureSchema>;
 export type Outcome = z.infer<typeof OutcomeSchema>;
@@ -99,7 +146,18 @@ export interface Briefing extends FrontMatter {
   /** Sanitised HTML; links are root-relative or absolute, made absolute per request base URL. */
   bodyHtml: string;
   tags: string[];
+  /** Its words in the site's other languages, by code (src/content/translations.ts). */
+  translations?: Record<string, BriefingText>;
+  /**
+   * Set on a briefing shown in another language than its text's: the language its words are in
+   * (an untranslated briefing in the French pages is "en", and marked so).
+   */
+  language?: string;
 }
+
+/** What a translation gives a briefing: its own words; the identity stays the original's. */
+export type BriefingText = Pick<Briefing, "title" | "summary" | "outcomes" | "bodyHtml"> &
+  Partial<Pick<Briefing, "updated" | "event" | "source">>;
 
 /** Everything the Worker serves, compiled once from data/. */
 export interface Content {
@@ -108,6 +166,8 @@ export interface Content {
   briefings: Briefing[];
   /** Content hash: changes exactly when anything served could change. */
   version: string;
+  /** Set on the content seen in one of the site's other languages (src/i18n/locale.ts contentIn). */
+  language?: string;
 }
 
 /** What the digest, the WebSub pings and the edition pages need of a briefing: no body, no source. */

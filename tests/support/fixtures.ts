@@ -1,5 +1,6 @@
 // Content fixtures for tests: the real seed and site, plus briefings generated or written to be hostile.
 import { stringify } from "yaml";
+import seedFrench from "../../data/briefings/nato-defence-ministers-october-2024.fr.md?raw";
 import seed from "../../data/briefings/nato-defence-ministers-october-2024.md?raw";
 import site from "../../data/site.yaml?raw";
 import { compileContent, type SourceFile } from "../../src/content/compile.ts";
@@ -8,6 +9,8 @@ import type { Content } from "../../src/content/schema.ts";
 export const SEED_SLUG = "nato-defence-ministers-october-2024";
 export const SITE_FILE: SourceFile = { path: "data/site.yaml", text: site };
 export const SEED_FILE: SourceFile = { path: `data/briefings/${SEED_SLUG}.md`, text: seed };
+/** The seed's French translation, written for the project (same facts and figures). */
+export const SEED_FRENCH_FILE: SourceFile = { path: `data/briefings/${SEED_SLUG}.fr.md`, text: seedFrench };
 
 export function briefingFile(slug: string, front: Record<string, unknown>, body = "Body text."): SourceFile {
   return { path: `data/briefings/${slug}.md`, text: `---\n${stringify(front)}---\n${body}\n` };
