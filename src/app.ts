@@ -10,6 +10,7 @@ import type { AppEnv, Bindings } from "./env.ts";
 import { rejectOtherMethods } from "./http/methods.ts";
 import { problem } from "./http/problem.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { localeOfPath } from "./i18n/locale.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
 import { consoleRoutes } from "./routes/console.ts";
@@ -54,7 +55,11 @@ export function createApp(content: SiteInfo, options: AppOptions = {}) {
   app.route("/", consoleSubscriberRoutes);
   app.route("/admin", adminRoutes);
 
-  app.notFound((c) => renderError(c, 404, "Not found", "There is no page at this address."));
+  // Under a language's prefix (/fr/…) the 404 speaks that language.
+  app.notFound((c) => {
+    const locale = localeOfPath(c.get("content").site, c.req.path);
+    return renderError(c, 404, locale.m.notFound, locale.m.noPageHere, locale);
+  });
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
     if (err instanceof ConfigError) {

@@ -58,8 +58,11 @@ describe("/events.ics and /tags/:tag/events.ics", () => {
     expect(result.success).toBe(true);
     // hono/ssg names a path once per route that matched it (here the ssgParams one too).
     const calendars = [...new Set(written.filter((p) => p.endsWith("events.ics")))].sort();
-    const tags = compile(SEED_FILE).briefings[0]!.tags.map((t) => `out/tags/${t}/events.ics`);
-    expect(calendars).toEqual(["out/events.ics", ...tags].sort());
+    const tags = compile(SEED_FILE).briefings[0]!.tags.flatMap((t) => [
+      `out/tags/${t}/events.ics`,
+      `out/fr/tags/${t}/events.ics`,
+    ]);
+    expect(calendars).toEqual(["out/events.ics", "out/fr/events.ics", ...tags].sort());
   });
 
   it("404s an unknown tag, 405s other methods", async () => {

@@ -19,7 +19,9 @@ describe("a figure", () => {
 
   it.each([
     [20.9, "EUR bn", "de-DE", "20,9 Milliarden €"],
-    [20.9, "EUR bn", "fr-FR", "20,9 milliards €"],
+    [20.9, "EUR bn", "fr-FR", "20,9 milliards d'euros"],
+    [3, "USD million", "fr", "3 millions de dollars des États-Unis"],
+    [500, "EUR", "fr", "500 €"],
     [1.25, "USD tn", "en-US", "$1.25 trillion"],
     [350, "GBP m", "en-GB", "£350 million"],
     [1500, "EUR", "en-GB", "€1,500"],

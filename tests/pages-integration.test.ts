@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 import type { Content } from "../src/content/schema.ts";
 import { createDocumentApp } from "../src/documents/app.ts";
 import { SITEMAP_LIMITS } from "../src/web/crawlers.ts";
-import { compile, HOSTILE_FILE, HOSTILE_TITLE, manyBriefings, SEED_FILE, SEED_SLUG } from "./support/fixtures.ts";
+import {
+  compile,
+  compileOneLanguage,
+  HOSTILE_FILE,
+  HOSTILE_TITLE,
+  manyBriefings,
+  SEED_FILE,
+  SEED_SLUG,
+} from "./support/fixtures.ts";
 import { select } from "./support/html.ts";
 import { readSitemap } from "./support/sitemap-rules.ts";
 
@@ -49,7 +57,8 @@ describe("every page", () => {
     const { res, html } = await page(path);
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
-    const links = await select(html, 'link[rel="alternate"]');
+    // The feeds (link rel=alternate with a type); the other-language versions carry hreflang instead.
+    const links = await select(html, 'link[rel="alternate"][type]');
     const types = links.map((l) => l.attrs.type);
     expect(types).toEqual(
       expect.arrayContaining(["application/rss+xml", "application/atom+xml", "application/feed+json"]),
@@ -240,15 +249,20 @@ describe("sitemap and robots.txt", () => {
       m[1],
       m[2],
     ]);
+    // Each page in English, then under /fr/ (the briefing's two versions side by side).
     expect(urls).toEqual([
       [`${SITE}/`, "2024-10-16T12:00:00Z"],
+      [`${SITE}/fr/`, "2024-10-16T12:00:00Z"],
       [`${SITE}/briefings/${SEED_SLUG}`, "2024-10-16T12:00:00Z"],
+      [`${SITE}/fr/briefings/${SEED_SLUG}`, "2024-10-16T12:00:00Z"],
       ...[...seed.tags].sort().map((t) => [`${SITE}/tags/${t}`, "2024-10-16T12:00:00Z"]),
+      ...[...seed.tags].sort().map((t) => [`${SITE}/fr/tags/${t}`, "2024-10-16T12:00:00Z"]),
     ]);
   });
 
   it("past one file's URL limit, the sitemap is an index of files that together list every page once", async () => {
-    const large = compile(SEED_FILE, ...manyBriefings(25, ["bulk", "more"]));
+    // One language: the split is what is tested here (the French pages would double every count).
+    const large = compileOneLanguage(SEED_FILE, ...manyBriefings(25, ["bulk", "more"]));
     const app = createDocumentApp(large, { base: SITE, sitemapLimits: { ...SITEMAP_LIMITS, urls: 10 } });
     const xml = async (path: string) => {
       const res = await app.request(path);
@@ -280,7 +294,7 @@ describe("sitemap and robots.txt", () => {
     // Copies of the seed under other slugs, newest first as compiled content is: compiling 50,000
     // briefing files would take minutes, and the sitemap reads only slugs, dates and tags.
     const archive = (n: number): Content => {
-      const one = compile(SEED_FILE);
+      const one = compileOneLanguage(SEED_FILE);
       const briefings = Array.from({ length: n }, (_, i) => ({
         ...seed,
         slug: `copy-${n - i}`,
@@ -304,7 +318,7 @@ describe("sitemap and robots.txt", () => {
 
   it("answers a sitemap file that does not exist with the site's 404 page", async () => {
     // 32 pages: four files.
-    const large = createDocumentApp(compile(SEED_FILE, ...manyBriefings(25)), {
+    const large = createDocumentApp(compileOneLanguage(SEED_FILE, ...manyBriefings(25)), {
       base: SITE,
       sitemapLimits: { ...SITEMAP_LIMITS, urls: 10 },
     });

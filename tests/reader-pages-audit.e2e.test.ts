@@ -93,6 +93,10 @@ async function makeReaderPages() {
     ["outbox", "/outbox"],
     ["not found", "/no-such-page"],
     ["JSON Feed extension", "/about/json-feed-extension"],
+    ["home in French", "/fr/"],
+    ["briefing in French", "/fr/briefings/nato-defence-ministers-october-2024"],
+    ["tag in French", "/fr/tags/ukraine"],
+    ["not found in French", "/fr/nulle-part"],
   );
 }
 
@@ -131,7 +135,7 @@ describe("every page a reader meets", () => {
     expect(pages.map(([name]) => name)).toEqual(
       expect.arrayContaining(["home", "briefing", "tag", "digest archive", "digest edition", "confirm"]),
     );
-    expect(pages).toHaveLength(11);
+    expect(pages).toHaveLength(15);
   });
 
   it.each([
@@ -146,6 +150,10 @@ describe("every page a reader meets", () => {
     "outbox",
     "not found",
     "JSON Feed extension",
+    "home in French",
+    "briefing in French",
+    "tag in French",
+    "not found in French",
   ])(
     "%s: no serious or critical axe-core violation in light and dark, no html-validate error",
     async (name) => {

@@ -21,15 +21,16 @@ describe("a split sitemap, built", () => {
     const index = readSitemap(readFileSync(join(outDir, "sitemap.xml"), "utf8"));
     if (index.kind !== "sitemapindex") throw new Error(`sitemap.xml is a ${index.kind}`);
     const paths = index.sitemaps.map((s) => new URL(s.loc).pathname);
-    expect(paths).toEqual(["/sitemaps/1.xml", "/sitemaps/2.xml", "/sitemaps/3.xml", "/sitemaps/4.xml"]);
+    // 32 pages in English and the same 32 under /fr/: 64 in files of 10.
+    expect(paths).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `/sitemaps/${n}.xml`));
     let pages = 0;
     for (const path of paths) {
       const file = readSitemap(readFileSync(join(outDir, path), "utf8"));
       if (file.kind !== "urlset") throw new Error(`${path} is a ${file.kind}`);
       pages += file.urls.length;
     }
-    expect(pages).toBe(32);
-    expect(existsSync(join(outDir, "sitemaps", "5.xml"))).toBe(false);
+    expect(pages).toBe(64);
+    expect(existsSync(join(outDir, "sitemaps", "8.xml"))).toBe(false);
     const headers = readFileSync(join(outDir, "_headers"), "utf8");
     expect(headers).toContain(
       "/sitemaps/:file\n  Content-Type: application/xml; charset=utf-8\n  Cache-Control: public, max-age=3600\n",

@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import type { Content } from "../src/content/schema.ts";
 import { buildSitemap, SITEMAP_LIMITS, type SitemapLimits } from "../src/web/crawlers.ts";
-import { compile, HOSTILE_FILE, manyBriefings, SEED_FILE } from "./support/fixtures.ts";
+// One language: the sitemap's files and limits are what is tested (the French pages are listed by
+// tests/french-documents-integration.test.ts).
+import { compileOneLanguage as compile, HOSTILE_FILE, manyBriefings, SEED_FILE } from "./support/fixtures.ts";
 import { readSitemap, type SitemapEntry } from "./support/sitemap-rules.ts";
 
 const BASE = "https://briefs.example.net";

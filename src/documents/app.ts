@@ -7,11 +7,12 @@ import { Hono } from "hono";
 import type { Content } from "../content/schema.ts";
 import { RenderCache } from "../http/render-cache.ts";
 import { siteHeaders } from "../http/security-headers.ts";
+import { contentIn, localesOf } from "../i18n/locale.ts";
 import { aboutRoutes } from "../routes/about.ts";
 import { briefingIndexRoutes } from "../routes/briefing-index.ts";
 import { calendarRoutes } from "../routes/calendar.ts";
 import { feedRoutes } from "../routes/feeds.ts";
-import { pageRoutes } from "../routes/pages.ts";
+import { pageRoutes, stylesheetRoutes } from "../routes/pages.ts";
 import { siteFileRoutes } from "../routes/site-files.ts";
 import type { SitemapLimits } from "../web/crawlers.ts";
 import type { DocumentEnv } from "./env.ts";
@@ -25,10 +26,17 @@ export const DOCUMENT_ROUTERS = [
   feedRoutes,
   calendarRoutes,
   pageRoutes,
+  stylesheetRoutes,
   siteFileRoutes,
   aboutRoutes,
   briefingIndexRoutes,
 ];
+
+/**
+ * The routers each of the site's other languages has again under its prefix (/fr/feed.xml,
+ * /fr/briefings/x, /fr/events.ics), rendered from the content in that language.
+ */
+export const LOCALIZED_ROUTERS = [feedRoutes, calendarRoutes, pageRoutes];
 
 export interface DocumentOptions {
   /** The origin the documents link to (absolute URLs in feeds, canonical links). */
@@ -52,5 +60,16 @@ export function createDocumentApp(content: Content, options: DocumentOptions) {
   });
   app.use(siteHeaders);
   for (const router of DOCUMENT_ROUTERS) app.route("/", router);
+  for (const locale of localesOf(content.site).slice(1)) {
+    const inLanguage = new Hono<DocumentEnv>();
+    const view = contentIn(content, locale.code);
+    inLanguage.use(async (c, next) => {
+      c.set("content", view);
+      await next();
+    });
+    for (const router of LOCALIZED_ROUTERS) inLanguage.route("/", router);
+    // "/fr/" (not "/fr"): the home page is written as fr/index.html and served at /fr/, its canonical URL.
+    app.route(`${locale.prefix}/`, inLanguage);
+  }
   return app;
 }

@@ -18,6 +18,8 @@ export const MAX_RULES = 100;
 export interface HeaderOptions {
   base: string;
   hub?: string;
+  /** The prefixes of the site's other languages ("/fr"): their pages are families too. */
+  languagePrefixes?: string[];
   /** Headers every document carries (the site's security headers), as the app sets them. */
   common: Record<string, string>;
 }
@@ -26,7 +28,11 @@ export interface HeaderOptions {
  * The rules for the document families that have one path per briefing, tag or page (too many for a
  * rule each). Documents outside these families get an exact-path rule from their own response.
  */
-export function familyRules({ base, hub }: Pick<HeaderOptions, "base" | "hub">): HeaderRule[] {
+export function familyRules({
+  base,
+  hub,
+  languagePrefixes = [],
+}: Pick<HeaderOptions, "base" | "hub" | "languagePrefixes">): HeaderRule[] {
   const feed = (file: string, type: string): HeaderRule => ({
     path: `/*${file}`,
     headers: {
@@ -59,9 +65,11 @@ export function familyRules({ base, hub }: Pick<HeaderOptions, "base" | "hub">):
       path: "/sitemaps/:file",
       headers: { "Content-Type": "application/xml; charset=utf-8", "Cache-Control": "public, max-age=3600" },
     },
-    { path: "/", headers: page },
-    { path: "/briefings/:slug", headers: page },
-    { path: "/tags/:tag", headers: page },
+    ...["", ...languagePrefixes].flatMap((prefix) => [
+      { path: `${prefix}/`, headers: page },
+      { path: `${prefix}/briefings/:slug`, headers: page },
+      { path: `${prefix}/tags/:tag`, headers: page },
+    ]),
     {
       path: INDEX_PATH,
       headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" },

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Content } from "../content/schema.ts";
 import { LAST_MODIFIED_PATH } from "../feeds/series.ts";
+import { localesOf } from "../i18n/locale.ts";
 import { documentRules, type HeaderRule, headerMismatches, renderHeadersFile } from "./headers.ts";
 import { lastModifiedBySeries } from "./last-modified.ts";
 import { renderShard, type Shard, type ShardOptions, type ShardResult } from "./render-shard.ts";
@@ -68,7 +69,10 @@ export async function prerender(content: Content, options: PrerenderOptions): Pr
   home.forEach((value, name) => {
     if (!PER_DOCUMENT.has(name)) common[name] = value;
   });
-  const rules = documentRules({ ...shardOptions, common }, documents);
+  const languagePrefixes = localesOf(content.site)
+    .slice(1)
+    .map((l) => l.prefix);
+  const rules = documentRules({ ...shardOptions, common, languagePrefixes }, documents);
   const problems = headerMismatches(rules, documents);
   if (problems.length)
     throw new Error(`_headers would change what documents are served with:\n  ${problems.join("\n  ")}`);

@@ -23,7 +23,8 @@ const atomEntry = oncePerEntry(
   (e) => {
     const categories = e.tags.map((t) => `    <category term="${escapeXml(t)}"/>\n`).join("");
     return (
-      "  <entry>\n" +
+      // An untranslated briefing in another language's feed says which language its words are in.
+      (e.language ? `  <entry xml:lang="${escapeXml(e.language)}">\n` : "  <entry>\n") +
       `    <id>${escapeXml(e.id)}</id>\n` +
       `    ${textConstruct("title", e.title)}\n` +
       `    <link rel="alternate" type="text/html" href="${escapeXml(e.url)}"/>\n` +

@@ -1,6 +1,7 @@
 // A format-neutral feed document built from the content model. The RSS, Atom and JSON Feed renderers
 // only serialise it, so all three always carry the same entries, ids, dates and outcomes.
 import type { Briefing, Content, Figure } from "../content/schema.ts";
+import { type Locale, localeOf } from "../i18n/locale.ts";
 import { iconUrls } from "../icons/paths.ts";
 import { briefingContentHtml, briefingUrl, outcomeContentHtml, outcomeUrl } from "../render/briefing-html.ts";
 import { newestOf } from "../render/dates.ts";
@@ -34,6 +35,8 @@ export interface FeedEntry {
   tags: string[];
   briefing: { slug: string; title: string; url: string };
   outcomes: OutcomeData[];
+  /** Set when the entry's words are in another language than the feed's (an untranslated briefing). */
+  language?: string;
 }
 
 export interface FeedDocument {
@@ -82,10 +85,10 @@ export function pageUrl(doc: Pick<FeedDocument, "feedUrl">, page: number): strin
   return pagePath(doc.feedUrl, page);
 }
 
-function outcomeData(briefing: Briefing, base: string): OutcomeData[] {
+function outcomeData(briefing: Briefing, pages: string): OutcomeData[] {
   return briefing.outcomes.map((o) => ({
     id: o.id,
-    url: outcomeUrl(base, briefing.slug, o.id),
+    url: outcomeUrl(pages, briefing.slug, o.id),
     headline: o.headline,
     ...(o.detail ? { detail: o.detail } : {}),
     figures: o.figures ?? [],
@@ -96,39 +99,45 @@ function outcomeData(briefing: Briefing, base: string): OutcomeData[] {
 // all three formats, and the build renders every one of them.
 const entries = oncePerOwnerAndKey<Briefing, FeedEntry>();
 
-function briefingEntry(b: Briefing, content: Content, base: string): FeedEntry {
-  return entries(b, base, () => newBriefingEntry(b, content, base));
+// A feed in another language links to that language's pages: `pages` is the base URL and its prefix
+// (".../fr"); ids follow, so a French entry is never taken for the English one.
+function briefingEntry(b: Briefing, locale: Locale, base: string): FeedEntry {
+  return entries(b, `${base}${locale.prefix}`, () => newBriefingEntry(b, locale, base));
 }
 
-function newBriefingEntry(b: Briefing, content: Content, base: string): FeedEntry {
-  const url = briefingUrl(base, b.slug);
+function newBriefingEntry(b: Briefing, locale: Locale, base: string): FeedEntry {
+  const pages = `${base}${locale.prefix}`;
+  const url = briefingUrl(pages, b.slug);
   return {
     id: url,
     url,
     title: b.title,
     summary: b.summary,
-    contentHtml: briefingContentHtml(b, content.site, base),
+    contentHtml: briefingContentHtml(b, locale, base),
     published: b.published,
     updated: b.updated ?? b.published,
     tags: b.tags,
     briefing: { slug: b.slug, title: b.title, url },
-    outcomes: outcomeData(b, base),
+    outcomes: outcomeData(b, pages),
+    ...(b.language && b.language !== locale.code ? { language: locale.tagOf(b.language) } : {}),
   };
 }
 
-function outcomeEntries(b: Briefing, content: Content, base: string): FeedEntry[] {
-  const all = outcomeData(b, base);
+function outcomeEntries(b: Briefing, locale: Locale, base: string): FeedEntry[] {
+  const pages = `${base}${locale.prefix}`;
+  const all = outcomeData(b, pages);
   return b.outcomes.map((o, i) => ({
-    id: outcomeUrl(base, b.slug, o.id),
-    url: outcomeUrl(base, b.slug, o.id),
+    id: outcomeUrl(pages, b.slug, o.id),
+    url: outcomeUrl(pages, b.slug, o.id),
     title: o.headline,
     summary: o.detail ?? o.headline,
-    contentHtml: outcomeContentHtml(o, b, content.site, base),
+    contentHtml: outcomeContentHtml(o, b, locale, pages),
     published: b.published,
     updated: b.updated ?? b.published,
     tags: b.tags,
-    briefing: { slug: b.slug, title: b.title, url: briefingUrl(base, b.slug) },
+    briefing: { slug: b.slug, title: b.title, url: briefingUrl(pages, b.slug) },
     outcomes: [all[i] as OutcomeData],
+    ...(b.language && b.language !== locale.code ? { language: locale.tagOf(b.language) } : {}),
   }));
 }
 
@@ -196,23 +205,26 @@ export function feedPageCount(content: Content, feed: FeedKind): number {
 export function buildFeed(content: Content, req: FeedRequest): FeedResult {
   const { site } = content;
   const { feed, base, page } = req;
+  const locale = localeOf(content);
+  const { m } = locale;
+  const pages = `${base}${locale.prefix}`;
   const chosen = selection(content, feed.kind === "briefings" ? feed.tag : undefined);
   const briefings = chosen.briefings;
   let prefix = "";
   let title = site.title;
   let description = site.description;
-  let homeUrl = `${base}/`;
+  let homeUrl = `${pages}/`;
   if (feed.kind === "briefings" && feed.tag !== undefined) {
     const tag = feed.tag;
     if (briefings.length === 0) return { ok: false, status: 404, reason: `no briefings are tagged "${tag}"` };
     prefix = `/tags/${tag}`;
     title = `${site.title}: ${tag}`;
-    description = `Briefings tagged ${tag}. ${site.description}`;
-    homeUrl = `${base}/tags/${tag}`;
+    description = `${m.taggedFeedDescription(tag)} ${site.description}`;
+    homeUrl = `${pages}/tags/${tag}`;
   } else if (feed.kind === "outcomes") {
     prefix = "/outcomes";
-    title = `${site.title}: key outcomes`;
-    description = `Every key outcome, one entry each. ${site.description}`;
+    title = m.outcomesFeedTitle(site.title);
+    description = `${m.outcomesFeedDescription} ${site.description}`;
   }
 
   const lastPage = pageCountOf(chosen, feed);
@@ -226,11 +238,11 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
     const skip = start - (chosen.outcomesBefore[i] ?? 0);
     entries = [];
     for (; i < briefings.length && entries.length < skip + PAGE_SIZE; i++) {
-      entries.push(...outcomeEntries(briefings[i] as Briefing, content, base));
+      entries.push(...outcomeEntries(briefings[i] as Briefing, locale, base));
     }
     entries = entries.slice(skip, skip + PAGE_SIZE);
   } else {
-    entries = briefings.slice(start, start + PAGE_SIZE).map((b) => briefingEntry(b, content, base));
+    entries = briefings.slice(start, start + PAGE_SIZE).map((b) => briefingEntry(b, locale, base));
   }
 
   return {
@@ -238,10 +250,10 @@ export function buildFeed(content: Content, req: FeedRequest): FeedResult {
     doc: {
       title,
       description,
-      language: site.language,
+      language: locale.tag,
       author: site.publisher,
       homeUrl,
-      feedUrl: `${base}${prefix}/${FEED_FILES[req.format]}`,
+      feedUrl: `${pages}${prefix}/${FEED_FILES[req.format]}`,
       base,
       page,
       lastPage,

@@ -11,6 +11,7 @@
 // never on the clock, so the bytes stay the same until the content changes.
 import { isTimed } from "../content/event-time.ts";
 import type { Briefing, Content } from "../content/schema.ts";
+import { type Locale, localeOf } from "../i18n/locale.ts";
 import { briefingUrl } from "../render/briefing-html.ts";
 import { newestOf } from "../render/dates.ts";
 import { formatFigure } from "../render/figures.ts";
@@ -55,29 +56,32 @@ function whenLines(event: BriefingEvent): string {
 }
 
 /** The briefing as plain text for DESCRIPTION: title, summary, numbered key outcomes, then the link. */
-function eventDescription(b: Briefing, language: string, url: string): string {
+function eventDescription(b: Briefing, locale: Locale, url: string): string {
   const outcomes = b.outcomes.map((o, i) => {
     const lines = [`${i + 1}. ${o.headline}`];
     if (o.detail) lines.push(`   ${o.detail}`);
-    for (const f of o.figures ?? []) lines.push(`   ${formatFigure(f, language)}`);
+    for (const f of o.figures ?? []) lines.push(`   ${formatFigure(f, locale.tag)}`);
     return lines.join("\n");
   });
-  return [b.title, b.summary, `Key outcomes:\n${outcomes.join("\n")}`, `Full briefing: ${url}`].join("\n\n");
+  const { m } = locale;
+  return [b.title, b.summary, `${m.keyOutcomesLead}\n${outcomes.join("\n")}`, `${m.fullBriefing} ${url}`].join("\n\n");
 }
 
-function eventLines(b: Briefing, event: BriefingEvent, content: Content, base: string, uidDomain: string): string {
-  const url = briefingUrl(base, b.slug);
+function eventLines(b: Briefing, event: BriefingEvent, locale: Locale, base: string, uidDomain: string): string {
+  const url = briefingUrl(`${base}${locale.prefix}`, b.slug);
+  // Each language's calendar is its own: a client subscribed to both keeps the two events apart.
+  const uid = locale.prefix ? `${b.slug}.${locale.code}@${uidDomain}` : `${b.slug}@${uidDomain}`;
   const changed = utcValue(b.updated ?? b.published);
   return [
     line("BEGIN", "VEVENT"),
     // Stable per briefing: built from the slug and the site's canonical host, never from the title or
     // the address it happens to be served from, so a client never sees one event twice.
-    line("UID", textValue(`${b.slug}@${uidDomain}`)),
+    line("UID", textValue(uid)),
     line("DTSTAMP", changed),
     whenLines(event),
     line("SUMMARY", textValue(event.name)),
     event.place ? line("LOCATION", textValue(event.place)) : "",
-    line("DESCRIPTION", textValue(eventDescription(b, content.site.language, url))),
+    line("DESCRIPTION", textValue(eventDescription(b, locale, url))),
     line("URL", url),
     b.tags.length ? line("CATEGORIES", b.tags.map(textValue).join(",")) : "",
     line("CREATED", utcValue(b.published)),
@@ -115,16 +119,20 @@ const octets = (text: string) => new TextEncoder().encode(text).length;
 
 export function renderCalendar(content: Content, req: CalendarRequest): CalendarResult {
   const { site } = content;
-  const { base, tag } = req;
+  const { base: origin, tag } = req;
+  const locale = localeOf(content);
+  const { m } = locale;
+  // The calendar's own links: its language's pages.
+  const base = `${origin}${locale.prefix}`;
   let briefings = content.briefings;
-  let name = `${site.title}: events`;
-  let description = `Events covered by the briefings. ${site.description}`;
+  let name = m.calendarName(site.title);
+  let description = `${m.calendarDescription} ${site.description}`;
   let prefix = "";
   if (tag !== undefined) {
     briefings = briefings.filter((b) => b.tags.includes(tag));
     if (briefings.length === 0) return { ok: false, status: 404, reason: `no briefings are tagged "${tag}"` };
-    name = `${site.title}: ${tag} events`;
-    description = `Events covered by the briefings tagged ${tag}. ${site.description}`;
+    name = m.calendarTagName(site.title, tag);
+    description = `${m.calendarTagDescription(tag)} ${site.description}`;
     prefix = `/tags/${tag}`;
   }
   const withEvents = briefings.filter((b) => b.event);
@@ -152,7 +160,7 @@ export function renderCalendar(content: Content, req: CalendarRequest): Calendar
   let size = octets(head) + octets(tail);
   for (const b of calendarEvents(withEvents)) {
     if (held.length === CALENDAR_MAX_EVENTS) break;
-    const lines = eventLines(b, b.event as BriefingEvent, content, base, uidDomain);
+    const lines = eventLines(b, b.event as BriefingEvent, locale, origin, uidDomain);
     size += octets(lines);
     if (size > CALENDAR_MAX_BYTES) break;
     held.push(lines);

@@ -34,7 +34,7 @@ const jsonItem = oncePerEntry(
       date_modified: rfc3339(e.updated),
       authors: authorsOf(doc),
       ...(e.tags.length ? { tags: e.tags } : {}),
-      language: doc.language,
+      language: e.language ?? doc.language,
       _briefwire: { about, briefing: e.briefing, outcomes: outcomesData(e.outcomes, doc.language) },
     };
     // JSON strings never hold a raw line break, so every "\n" here is one of the layout's.

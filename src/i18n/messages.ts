@@ -12,7 +12,7 @@ export const en = {
   feeds: "feeds",
   updated: "updated",
   keyOutcomes: "Key outcomes",
-  source: "Source",
+  source: "Source:",
   fromTheBriefing: "From the briefing",
   /** Beside a briefing shown in the default language on another language's page. */
   untranslated: "(not translated)",
@@ -36,11 +36,17 @@ export const en = {
   backToLatest: "Back to the latest briefings",
   notFound: "Not found",
   noBriefingHere: "There is no briefing at this address.",
+  noPageHere: "There is no page at this address.",
   noBriefingTagged: (tag: string) => `No briefing is tagged “${tag}”.`,
   outcomesFeedTitle: (site: string) => `${site}: key outcomes`,
   outcomesFeedDescription: "Every key outcome, one entry each.",
   taggedFeedDescription: (tag: string) => `Briefings tagged ${tag}.`,
   calendarName: (site: string) => `${site}: events`,
+  calendarTagName: (site: string, tag: string) => `${site}: ${tag} events`,
+  calendarDescription: "Events covered by the briefings.",
+  calendarTagDescription: (tag: string) => `Events covered by the briefings tagged ${tag}.`,
+  fullBriefing: "Full briefing:",
+  keyOutcomesLead: "Key outcomes:",
 };
 
 export type Messages = typeof en;
@@ -54,7 +60,7 @@ export const fr: Messages = {
   feeds: "flux",
   updated: "mis à jour le",
   keyOutcomes: "Principaux résultats",
-  source: "Source",
+  source: "Source :",
   fromTheBriefing: "Extrait de la note",
   untranslated: "(non traduit)",
   taggedHeading: (tag) => `Notes sur le thème « ${tag} »`,
@@ -78,11 +84,17 @@ export const fr: Messages = {
   backToLatest: "Retour aux dernières notes",
   notFound: "Page introuvable",
   noBriefingHere: "Aucune note ne se trouve à cette adresse.",
+  noPageHere: "Aucune page ne se trouve à cette adresse.",
   noBriefingTagged: (tag) => `Aucune note ne porte le thème « ${tag} ».`,
   outcomesFeedTitle: (site) => `${site} : principaux résultats`,
   outcomesFeedDescription: "Chaque résultat principal, un article chacun.",
   taggedFeedDescription: (tag) => `Notes sur le thème ${tag}.`,
   calendarName: (site) => `${site} : événements`,
+  calendarTagName: (site, tag) => `${site} : événements du thème ${tag}`,
+  calendarDescription: "Les événements couverts par les notes.",
+  calendarTagDescription: (tag) => `Les événements couverts par les notes sur le thème ${tag}.`,
+  fullBriefing: "La note complète :",
+  keyOutcomesLead: "Principaux résultats :",
 };
 
 /** The catalogues the site can speak: a language in site.yaml without one here is a build error. */

@@ -57,6 +57,7 @@ function numberInWords(amount: number, language: string): string {
  * and the currency symbol placed where the language puts it (before in en-GB, after in de-DE).
  */
 function currencyText(amount: number, currency: string, language: string): string {
+  if (Math.abs(amount) >= 1e6 && language.split("-")[0] === "fr") return frenchAmountInWords(amount, currency);
   if (Math.abs(amount) < 1e6) {
     return numberFormat(language, {
       style: "currency",
@@ -82,6 +83,24 @@ function currencyText(amount: number, currency: string, language: string): strin
       .map((p) => p.value)
       .join("") || " "
   }${symbol}`;
+}
+
+/**
+ * French writes big amounts with the currency's name after "de": "20,9 milliards d'euros". Intl gives
+ * "20,9 milliards euros" (compact, long, the currency by name); the "de" (elided before a vowel) is added.
+ */
+function frenchAmountInWords(amount: number, currency: string): string {
+  const text = numberFormat("fr", {
+    style: "currency",
+    currency,
+    currencyDisplay: "name",
+    notation: "compact",
+    compactDisplay: "long",
+    maximumSignificantDigits: 15,
+  }).format(amount);
+  return text.replace(/\b(millions?|milliards?|billions?) (?=(\p{L}))/u, (_, scale: string, next: string) =>
+    /^[aeiouyéèêh]/i.test(next) ? `${scale} d'` : `${scale} de `,
+  );
 }
 
 export function readFigure(figure: Figure, language: string): FigureReading {
@@ -110,5 +129,7 @@ export function readFigure(figure: Figure, language: string): FigureReading {
 
 /** "Military assistance provided in H1 2024: €20.9 billion" — one line, the same in pages, feeds and mails. */
 export function formatFigure(figure: Figure, language: string): string {
-  return `${figure.label}: ${readFigure(figure, language).text}`;
+  // French puts a (no-break) space before a colon.
+  const colon = language.split("-")[0] === "fr" ? "\u00a0: " : ": ";
+  return `${figure.label}${colon}${readFigure(figure, language).text}`;
 }

@@ -24,7 +24,7 @@ for (const route of [`/${CALENDAR_FILE}`, `/tags/:tag/${CALENDAR_FILE}`]) {
     const content = c.get("content");
     const base = c.get("base");
     const tag = c.req.param("tag");
-    const key = `${content.version}|${base}|calendar|${tag ?? ""}`;
+    const key = `${content.version}|${content.language ?? ""}|${base}|calendar|${tag ?? ""}`;
     const doc = await c.get("renders").get(key, () => {
       const result = renderCalendar(content, { base, ...(tag !== undefined ? { tag } : {}) });
       if (!result.ok) return { notFound: result.reason };

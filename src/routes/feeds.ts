@@ -40,7 +40,7 @@ async function serveFeed(
   const base = c.get("base");
   const hub = c.get("hub") || undefined;
   const { feed, format } = route;
-  const key = `${content.version}|${base}|${hub ?? ""}|${route.firstPage}|${feed.kind === "briefings" ? (feed.tag ?? "") : ""}|${page}`;
+  const key = `${content.version}|${content.language ?? ""}|${base}|${hub ?? ""}|${route.firstPage}|${feed.kind === "briefings" ? (feed.tag ?? "") : ""}|${page}`;
   const { contentType, render } = FEED_FORMATS[format];
   const doc = await c.get("renders").get(key, () => {
     const result = buildFeed(content, { feed, format, page, base, ...(hub ? { hub } : {}) });

@@ -7,6 +7,7 @@ import type { DocumentEnv } from "../documents/env.ts";
 import { tagsOf } from "../feeds/document.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet, type NotFound, type RenderInput, sendRendered } from "../http/render-cache.ts";
+import { type Locale, localeOf } from "../i18n/locale.ts";
 import { newestOf } from "../render/dates.ts";
 import type { Html } from "../web/layout.ts";
 import { briefingPage, errorPage, homePage, tagPage } from "../web/pages.ts";
@@ -25,21 +26,29 @@ async function htmlInput(html: Html, lastModified: Date): Promise<RenderInput> {
 async function cachedPage(c: Context<DocumentEnv>, build: () => Promise<RenderInput | NotFound>) {
   const key = `${c.get("content").version}|${c.get("base")}|page|${c.req.path}`;
   const doc = await c.get("renders").get(key, build);
-  if ("notFound" in doc) return renderError(c, 404, "Not found", doc.notFound);
+  if ("notFound" in doc) return renderError(c, 404, localeOf(c.get("content")).m.notFound, doc.notFound);
   return sendRendered(c, doc, PAGE_MAX_AGE);
 }
 
 /** What the error page needs; both the Worker's context and the build's documents have it. */
-type ErrorPageEnv = { Variables: { content: { site: Site; version: string }; base: string } };
+type ErrorPageEnv = { Variables: { content: { site: Site; version: string; language?: string }; base: string } };
 
 export async function renderError<E extends ErrorPageEnv>(
   c: Context<E>,
   status: ContentfulStatusCode,
   heading: string,
   detail: string,
+  locale?: Locale,
 ) {
   const ctx = c as unknown as Context<ErrorPageEnv>;
-  const body = await errorPage({ content: ctx.get("content"), base: ctx.get("base") }, status, heading, detail);
+  const content = ctx.get("content");
+  const body = await errorPage(
+    { content, base: ctx.get("base") },
+    status,
+    heading,
+    detail,
+    locale ?? localeOf(content),
+  );
   return c.body(String(body), status, { "Content-Type": HTML, "Cache-Control": "no-store" });
 }
 
@@ -73,7 +82,7 @@ pageRoutes.get("/briefings/:slug", conditionalGet, (c) =>
   cachedPage(c, async () => {
     const content = c.get("content");
     const briefing = briefingOf(content, c.req.param("slug"));
-    if (!briefing) return { notFound: "There is no briefing at this address." };
+    if (!briefing) return { notFound: localeOf(content).m.noBriefingHere };
     const when = new Date(briefing.updated ?? briefing.published);
     return htmlInput(briefingPage({ content, base: c.get("base") }, briefing), when);
   }),
@@ -88,13 +97,17 @@ pageRoutes.get("/tags/:tag", conditionalGet, (c) =>
     const content = c.get("content");
     const tag = c.req.param("tag");
     const tagged = content.briefings.filter((b) => b.tags.includes(tag));
-    if (!tagged.length) return { notFound: `No briefing is tagged “${tag}”.` };
+    if (!tagged.length) return { notFound: localeOf(content).m.noBriefingTagged(tag) };
     const when = newestOf(tagged.map((b) => b.updated ?? b.published));
     return htmlInput(tagPage({ content, base: c.get("base") }, tag, tagged), when);
   }),
 );
 
-pageRoutes.get("/assets/site.css", (c) =>
+// The stylesheet: one for every language (the pages link /assets/site.css), so a router of its own
+// that the other languages' prefixes do not repeat.
+export const stylesheetRoutes = new Hono<DocumentEnv>();
+
+stylesheetRoutes.get("/assets/site.css", (c) =>
   c.body(SITE_CSS, 200, {
     "Content-Type": "text/css; charset=utf-8",
     // The pages link it with ?v=<content version>, so it can be kept for a long time.
@@ -102,6 +115,7 @@ pageRoutes.get("/assets/site.css", (c) =>
   }),
 );
 
-for (const path of ["/", "/briefings/:slug", "/tags/:tag", "/assets/site.css"]) {
+for (const path of ["/", "/briefings/:slug", "/tags/:tag"]) {
   rejectOtherMethods(pageRoutes, path, ["GET", "HEAD"]);
 }
+rejectOtherMethods(stylesheetRoutes, "/assets/site.css", ["GET", "HEAD"]);

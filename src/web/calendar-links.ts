@@ -3,6 +3,7 @@
 // (Google Calendar, Outlook on the web) and for downloading once.
 import { html } from "hono/html";
 import { CALENDAR_FILE } from "../feeds/ical.ts";
+import { en, type Messages } from "../i18n/messages.ts";
 
 /** The calendar at `prefix` ("" for all events, "/tags/x" for a tag), as https (or http) and webcal. */
 export function calendarUrls(base: string, prefix: string) {
@@ -10,7 +11,7 @@ export function calendarUrls(base: string, prefix: string) {
   return { https, webcal: https.replace(/^https?:/, "webcal:") };
 }
 
-export function calendarLinks(base: string, prefix: string, lead: string) {
+export function calendarLinks(base: string, prefix: string, lead: string, m: Messages = en) {
   const urls = calendarUrls(base, prefix);
-  return html`<p class="meta calendar">${lead} <a href="${urls.webcal}">subscribe in your calendar</a> · <a href="${urls.https}" type="text/calendar">calendar file (.ics)</a></p>`;
+  return html`<p class="meta calendar">${lead} <a href="${urls.webcal}">${m.subscribeInCalendar}</a> · <a href="${urls.https}" type="text/calendar">${m.calendarFile}</a></p>`;
 }

@@ -3,6 +3,7 @@
 // robots.txt (which names it and keeps crawlers out of personal links and the publisher's API).
 import type { Content } from "../content/schema.ts";
 import { tagsOf } from "../feeds/document.ts";
+import { contentIn, localesOf } from "../i18n/locale.ts";
 import { briefingUrl } from "../render/briefing-html.ts";
 import { newestOf, rfc3339 } from "../render/dates.ts";
 import { escapeXml } from "../text/escape.ts";
@@ -61,13 +62,24 @@ const urlset = (entries: Entry[]) => `${URLSET_OPEN}${entries.map((e) => e.line)
  */
 export function buildSitemap(content: Content, base: string, limits: SitemapLimits = SITEMAP_LIMITS): Sitemap {
   const changed = (b: Content["briefings"][number]) => b.updated ?? b.published;
-  const home = entry(`${base}/`, newestOf(content.briefings.map(changed)));
-  const briefings = content.briefings.map((b) => entry(briefingUrl(base, b.slug), changed(b)));
-  const tags = tagsOf(content).map((tag) =>
-    entry(`${base}/tags/${tag}`, newestOf(content.briefings.filter((b) => b.tags.includes(tag)).map(changed))),
+  // Every page in each of the site's languages (the others under their prefix, /fr/…), each language's
+  // version changing when its own words do.
+  const views = localesOf(content.site).map((l) => ({ view: contentIn(content, l.code), pages: `${base}${l.prefix}` }));
+  const home = views.map(({ view, pages }) => entry(`${pages}/`, newestOf(view.briefings.map(changed))));
+  // A briefing's languages side by side, so the split below still adds a new briefing at the end only.
+  const briefings = content.briefings.flatMap((_, i) =>
+    views.map(({ view, pages }) => {
+      const b = view.briefings[i] as Content["briefings"][number];
+      return entry(briefingUrl(pages, b.slug), changed(b));
+    }),
+  );
+  const tags = views.flatMap(({ view, pages }) =>
+    tagsOf(view).map((tag) =>
+      entry(`${pages}/tags/${tag}`, newestOf(view.briefings.filter((b) => b.tags.includes(tag)).map(changed))),
+    ),
   );
   const envelope = utf8.encode(URLSET_OPEN + URLSET_CLOSE).length;
-  const pages = [home, ...briefings, ...tags];
+  const pages = [...home, ...briefings, ...tags];
   if (pages.length <= limits.urls && pages.reduce((sum, p) => sum + p.bytes, envelope) <= limits.bytes)
     return { root: urlset(pages), files: [] };
 
@@ -77,7 +89,7 @@ export function buildSitemap(content: Content, base: string, limits: SitemapLimi
   const files: Entry[][] = [];
   let file: Entry[] = [];
   let size = envelope;
-  for (const page of [...briefings.reverse(), home, ...tags]) {
+  for (const page of [...briefings.reverse(), ...home, ...tags]) {
     if (envelope + page.bytes > limits.bytes)
       throw new Error(
         `sitemap: an entry of ${page.bytes} bytes is more than the ${limits.bytes} bytes a file may have`,

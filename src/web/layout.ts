@@ -3,6 +3,7 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Site } from "../content/schema.ts";
+import { defaultLanguage, type Locale, localeFor } from "../i18n/locale.ts";
 import { ICON_PATHS, iconUrls } from "../icons/paths.ts";
 import { publisherLine } from "../render/publisher-line.ts";
 
@@ -10,7 +11,7 @@ export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 export interface FeedLinks {
   label: string;
-  /** URL prefix: "" for the main feeds, "/tags/x" for a tag. */
+  /** URL prefix: "" for the main feeds, "/tags/x" for a tag, "/fr/tags/x" for a tag in French. */
   prefix: string;
 }
 
@@ -19,7 +20,15 @@ export interface PageShell {
   base: string;
   title: string;
   description: string;
+  /** The page's path in the default language ("/briefings/x"); the locale's prefix goes before it. */
   canonicalPath: string;
+  /** The language the page is in: the site's default unless said. */
+  locale?: Locale;
+  /**
+   * The languages the page exists in (the same path under each prefix): linked with hreflang, and
+   * each other one offered by a visible link. Absent: the page exists in its language only.
+   */
+  alternates?: Locale[];
   feeds?: FeedLinks;
   main: Html;
   cssVersion: string;
@@ -41,7 +50,7 @@ function jsonLd(data: object) {
   return raw(`<script type="application/ld+json">${JSON.stringify(data).replace(/</g, "\\u003c")}</script>`);
 }
 
-function previewTags(shell: PageShell, fullTitle: string) {
+function previewTags(shell: PageShell, fullTitle: string, locale: Locale) {
   const { site, base } = shell;
   const image = iconUrls(base).large;
   const article = shell.article;
@@ -49,8 +58,8 @@ function previewTags(shell: PageShell, fullTitle: string) {
 <meta property="og:site_name" content="${site.title}">
 <meta property="og:title" content="${shell.title === site.title ? site.title : shell.title}">
 <meta property="og:description" content="${shell.description}">
-<meta property="og:url" content="${base}${shell.canonicalPath}">
-<meta property="og:locale" content="${ogLocale(site.language)}">
+<meta property="og:url" content="${base}${locale.prefix}${shell.canonicalPath}">
+<meta property="og:locale" content="${ogLocale(locale.tag)}">
 <meta property="og:image" content="${image.url}">
 <meta property="og:image:width" content="${image.width}">
 <meta property="og:image:height" content="${image.height}">
@@ -86,6 +95,26 @@ function autodiscovery(base: string, feeds: FeedLinks) {
 <link rel="alternate" type="application/feed+json" title="${feeds.label} (JSON Feed)" href="${urls.json}">`;
 }
 
+/** <link rel="alternate" hreflang> to each language's version of the page, and x-default (the default's). */
+function languageLinks(base: string, path: string, alternates: Locale[]) {
+  const [first] = alternates;
+  if (alternates.length < 2 || !first) return raw("");
+  return html`${alternates.map(
+    (l) => html`<link rel="alternate" hreflang="${l.tag}" href="${base}${l.prefix}${path}">
+`,
+  )}<link rel="alternate" hreflang="x-default" href="${base}${first.prefix}${path}">`;
+}
+
+/** The visible way to the page in each other language, each link written in its own language. */
+function languageSwitch(path: string, locale: Locale, alternates: Locale[] | undefined) {
+  const others = (alternates ?? []).filter((l) => l.code !== locale.code);
+  if (!others.length) return raw("");
+  return html`<ul class="languages">${others.map(
+    (l) =>
+      html`<li><a href="${l.prefix}${path}" hreflang="${l.tag}" lang="${l.tag}" title="${l.m.switchTo}">${l.m.name}</a></li>`,
+  )}</ul>`;
+}
+
 /** A page of this site from its content and base URL: the shape most routes need. */
 export function sitePage(
   ctx: { content: { site: Site; version: string }; base: string },
@@ -105,28 +134,31 @@ export function sitePage(
 
 export function page(shell: PageShell): Html {
   const { site, base } = shell;
-  const feeds = shell.feeds ?? { label: site.title, prefix: "" };
-  const main = feedUrls(base, "");
+  const locale = shell.locale ?? localeFor(site, defaultLanguage(site));
+  const { m, prefix } = locale;
+  const feeds = shell.feeds ?? { label: site.title, prefix };
+  const main = feedUrls(base, prefix);
   const fullTitle = shell.title === site.title ? site.title : `${shell.title} · ${site.title}`;
   return html`<!doctype html>
-<html lang="${site.language}">
+<html lang="${locale.tag}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${fullTitle}</title>
 <meta name="description" content="${shell.description}">
-<link rel="canonical" href="${base}${shell.canonicalPath}">
+<link rel="canonical" href="${base}${prefix}${shell.canonicalPath}">
+${languageLinks(base, shell.canonicalPath, shell.alternates ?? [])}
 ${shell.noindex ? html`<meta name="robots" content="noindex, nofollow">` : raw("")}
 <link rel="icon" href="${ICON_PATHS.ico}" sizes="16x16 32x32 48x48">
 <link rel="icon" href="${ICON_PATHS.svg}" type="image/svg+xml">
 <link rel="apple-touch-icon" href="${ICON_PATHS.touch}">
-${previewTags(shell, fullTitle)}
+${previewTags(shell, fullTitle, locale)}
 <link rel="stylesheet" href="/assets/site.css?v=${shell.cssVersion}">
 ${autodiscovery(base, feeds)}
-${feeds.prefix ? autodiscovery(base, { label: site.title, prefix: "" }) : raw("")}
+${feeds.prefix !== prefix ? autodiscovery(base, { label: site.title, prefix }) : raw("")}
 </head>
 <body>
-<header class="site"><div class="wrap"><a class="brand" href="/">${site.title}</a><p>${site.description}</p></div></header>
+<header class="site"><div class="wrap"><a class="brand" href="${prefix}/">${site.title}</a><p>${site.description}</p>${languageSwitch(shell.canonicalPath, locale, shell.alternates)}</div></header>
 <main class="wrap">
 ${shell.main}
 </main>
@@ -135,8 +167,8 @@ ${shell.main}
 <li><a href="${main.rss}">RSS</a></li>
 <li><a href="${main.atom}">Atom</a></li>
 <li><a href="${main.json}">JSON Feed</a></li>
-<li><a href="${base}/outcomes/feed.xml">Key outcomes feed</a></li>
-<li><a href="/digests">Past digests</a></li>
+<li><a href="${base}${prefix}/outcomes/feed.xml">${m.outcomesFeedLink}</a></li>
+<li><a href="/digests">${m.pastDigests}</a></li>
 </ul>
 <p>${publisherLine(site.publisher, site.postalAddress)}</p>
 </div></footer>

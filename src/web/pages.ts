@@ -2,6 +2,8 @@
 import { html, raw } from "hono/html";
 import type { Cadence } from "../cadences.ts";
 import type { Briefing, Content, IndexedBriefing, Outcome, SiteInfo } from "../content/schema.ts";
+import { type Locale, localeOf, localesOf } from "../i18n/locale.ts";
+import { en, type Messages } from "../i18n/messages.ts";
 import { eventLine } from "../render/briefing-html.ts";
 import { humanDate, rfc3339 } from "../render/dates.ts";
 import { formatFigure } from "../render/figures.ts";
@@ -22,15 +24,15 @@ export interface SiteContext {
 
 const HOME_LIMIT = 30;
 
-function tagList(tags: string[]) {
+function tagList(tags: string[], prefix = "") {
   if (!tags.length) return raw("");
-  return html`<ul class="tags">${tags.map((t) => html`<li><a href="/tags/${t}">${t}</a></li>`)}</ul>`;
+  return html`<ul class="tags">${tags.map((t) => html`<li><a href="${prefix}/tags/${t}">${t}</a></li>`)}</ul>`;
 }
 
-export function dateLine(b: Pick<IndexedBriefing, "published" | "updated">, language: string) {
+export function dateLine(b: Pick<IndexedBriefing, "published" | "updated">, language: string, m: Messages = en) {
   const published = html`<time datetime="${b.published}">${humanDate(b.published, language)}</time>`;
   const updated = b.updated
-    ? html` · updated <time datetime="${b.updated}">${humanDate(b.updated, language)}</time>`
+    ? html` · ${m.updated} <time datetime="${b.updated}">${humanDate(b.updated, language)}</time>`
     : raw("");
   return html`${published}${updated}`;
 }
@@ -49,55 +51,70 @@ export interface SubscribeFormState {
   error?: string;
 }
 
-export function subscribeForm(state: SubscribeFormState = {}) {
+export function subscribeForm(state: SubscribeFormState = {}, m: Messages = en) {
   const chosen = (c: Cadence) => ((state.cadence ?? "daily") === c ? raw(" checked") : raw(""));
   const error = state.error ? html`<p class="error" id="email-error" role="alert">${state.error}</p>` : raw("");
+  const cadence = (c: Cadence) =>
+    html`<label><input type="radio" name="cadence" value="${c}"${chosen(c)}> ${m.cadences[c]}</label>
+`;
   return html`<form class="subscribe" method="post" action="/subscribe">
-<h2>Get the key outcomes by email</h2>
-<p class="meta">One short digest when new briefings appear. Confirm by email; leave with one click.</p>
+<h2>${m.subscribeHeading}</h2>
+<p class="meta">${m.subscribeBlurb}</p>
 ${error}
 <div class="row">
-<label for="email" hidden>Email address</label>
+<label for="email" hidden>${m.emailAddress}</label>
 <input id="email" name="email" type="email" required autocomplete="email" placeholder="you@example.org" maxlength="254" value="${state.email ?? ""}"${state.error ? raw(' aria-invalid="true" aria-describedby="email-error"') : raw("")}>
-<button type="submit">Subscribe</button>
+<button type="submit">${m.subscribe}</button>
 </div>
-<fieldset><legend hidden>How often</legend>
-<label><input type="radio" name="cadence" value="instant"${chosen("instant")}> As it happens</label>
-<label><input type="radio" name="cadence" value="daily"${chosen("daily")}> Daily</label>
-<label><input type="radio" name="cadence" value="weekly"${chosen("weekly")}> Weekly (Mondays)</label>
-</fieldset>
+<fieldset><legend hidden>${m.howOften}</legend>
+${cadence("instant")}${cadence("daily")}${cadence("weekly")}</fieldset>
 </form>`;
 }
 
-function briefingListItem(b: Briefing, language: string) {
+/** lang="en-GB" on a briefing shown untranslated on another language's page (its words' language). */
+function textLanguage(b: Briefing, locale: Locale) {
+  return b.language && b.language !== locale.code ? html` lang="${locale.tagOf(b.language)}"` : raw("");
+}
+
+function untranslated(b: Briefing, locale: Locale) {
+  return b.language && b.language !== locale.code
+    ? html` <small class="meta">${locale.m.untranslated}</small>`
+    : raw("");
+}
+
+function briefingListItem(b: Briefing, locale: Locale) {
   return html`<li>
-<p class="meta">${dateLine(b, language)}</p>
-<h2><a href="/briefings/${b.slug}">${b.title}</a></h2>
-<p>${b.summary}</p>
-<ul class="glance">${b.outcomes.map((o) => html`<li>${o.headline}</li>`)}</ul>
-${tagList(b.tags)}
+<p class="meta">${dateLine(b, locale.tag, locale.m)}</p>
+<h2><a href="${locale.prefix}/briefings/${b.slug}"${textLanguage(b, locale)}>${b.title}</a>${untranslated(b, locale)}</h2>
+<p${textLanguage(b, locale)}>${b.summary}</p>
+<ul class="glance"${textLanguage(b, locale)}>${b.outcomes.map((o) => html`<li>${o.headline}</li>`)}</ul>
+${tagList(b.tags, locale.prefix)}
 </li>`;
 }
 
-function briefingList(briefings: Briefing[], language: string) {
-  if (!briefings.length) return html`<p>No briefings yet.</p>`;
-  return html`<ul class="briefing-list">${briefings.map((b) => briefingListItem(b, language))}</ul>`;
+function briefingList(briefings: Briefing[], locale: Locale) {
+  if (!briefings.length) return html`<p>${locale.m.noBriefings}</p>`;
+  return html`<ul class="briefing-list">${briefings.map((b) => briefingListItem(b, locale))}</ul>`;
 }
 
 export function homePage({ content, base }: PageContext): Html {
   const { site } = content;
+  const locale = localeOf(content);
+  const { m, prefix } = locale;
   const latest = content.briefings.slice(0, HOME_LIMIT);
-  const main = html`<h1>Latest briefings</h1>
-${subscribeForm()}
-${calendarLinks(base, "", "The events these briefings cover:")}
-${briefingList(latest, site.language)}
-${content.briefings.length > HOME_LIMIT ? html`<p>Older briefings are in the <a href="${feedUrls(base, "").atom}">feeds</a>.</p>` : raw("")}`;
+  const main = html`<h1>${m.latestBriefings}</h1>
+${subscribeForm({}, m)}
+${calendarLinks(base, prefix, m.allEvents, m)}
+${briefingList(latest, locale)}
+${content.briefings.length > HOME_LIMIT ? html`<p>${m.olderInFeeds} <a href="${feedUrls(base, prefix).atom}">${m.feeds}</a>.</p>` : raw("")}`;
   return page({
     site,
     base,
     title: site.title,
     description: site.description,
     canonicalPath: "/",
+    locale,
+    alternates: localesOf(site),
     main,
     cssVersion: content.version,
   });
@@ -105,19 +122,23 @@ ${content.briefings.length > HOME_LIMIT ? html`<p>Older briefings are in the <a 
 
 export function tagPage({ content, base }: PageContext, tag: string, briefings: Briefing[]): Html {
   const { site } = content;
-  const feeds = feedUrls(base, `/tags/${tag}`);
-  const main = html`<h1>Briefings tagged “${tag}”</h1>
-<p class="meta">Follow this topic: <a href="${feeds.rss}">RSS</a> · <a href="${feeds.atom}">Atom</a> · <a href="${feeds.json}">JSON Feed</a></p>
-${calendarLinks(base, `/tags/${tag}`, "This topic’s events:")}
-${briefingList(briefings.slice(0, HOME_LIMIT), site.language)}
-${subscribeForm()}`;
+  const locale = localeOf(content);
+  const { m, prefix } = locale;
+  const feeds = feedUrls(base, `${prefix}/tags/${tag}`);
+  const main = html`<h1>${m.taggedHeading(tag)}</h1>
+<p class="meta">${m.followTopic} <a href="${feeds.rss}">RSS</a> · <a href="${feeds.atom}">Atom</a> · <a href="${feeds.json}">JSON Feed</a></p>
+${calendarLinks(base, `${prefix}/tags/${tag}`, m.topicEvents, m)}
+${briefingList(briefings.slice(0, HOME_LIMIT), locale)}
+${subscribeForm({}, m)}`;
   return page({
     site,
     base,
-    title: `Tagged ${tag}`,
-    description: `Briefings tagged ${tag}`,
+    title: m.taggedTitle(tag),
+    description: m.taggedDescription(tag),
     canonicalPath: `/tags/${tag}`,
-    feeds: { label: `${site.title}: ${tag}`, prefix: `/tags/${tag}` },
+    locale,
+    alternates: localesOf(site),
+    feeds: { label: `${site.title}: ${tag}`, prefix: `${prefix}/tags/${tag}` },
     main,
     cssVersion: content.version,
   });
@@ -125,49 +146,61 @@ ${subscribeForm()}`;
 
 export function briefingPage({ content, base }: PageContext, b: Briefing): Html {
   const { site } = content;
-  const lang = site.language;
+  const locale = localeOf(content);
+  const { m, prefix } = locale;
+  const lang = locale.tag;
   const event = b.event
     ? html`<p class="meta">${eventLine(b, lang)}</p>
-${calendarLinks(base, "", "This event and the others we cover:")}`
+${calendarLinks(base, prefix, m.eventAndOthers, m)}`
     : raw("");
   const source = b.source
-    ? html`<p class="meta">Source: <a href="${b.source.url}" rel="noopener">${b.source.name}</a></p>`
+    ? html`<p class="meta">${m.source} <a href="${b.source.url}" rel="noopener">${b.source.name}</a></p>`
     : raw("");
-  const main = html`<article>
-<p class="meta">${dateLine(b, lang)}</p>
-<h1>${b.title}</h1>
+  const main = html`<article${textLanguage(b, locale)}>
+<p class="meta">${dateLine(b, lang, m)}</p>
+<h1>${b.title}</h1>${untranslated(b, locale)}
 ${event}
 <p class="summary">${b.summary}</p>
 <section class="outcomes" aria-labelledby="key-outcomes">
-<h2 id="key-outcomes">Key outcomes</h2>
+<h2 id="key-outcomes">${m.keyOutcomes}</h2>
 <ol>${b.outcomes.map((o) => outcomeItem(o, lang))}</ol>
 </section>
 <div class="body">${raw(b.bodyHtml)}</div>
 ${source}
-${tagList(b.tags)}
+${tagList(b.tags, prefix)}
 </article>
-${subscribeForm()}`;
+${subscribeForm({}, m)}`;
   return page({
     site,
     base,
     title: b.title,
     description: b.summary,
     canonicalPath: `/briefings/${b.slug}`,
+    locale,
+    alternates: localesOf(site),
     main,
     cssVersion: content.version,
     article: { published: rfc3339(b.published), modified: rfc3339(b.updated ?? b.published), tags: b.tags },
-    structuredData: newsArticle(b, site, base),
+    structuredData: newsArticle(b, site, base, locale),
   });
 }
 
-export function errorPage({ content, base }: SiteContext, status: number, heading: string, detail: string): Html {
-  const main = html`<h1>${heading}</h1><p>${detail}</p><p><a href="/">Back to the latest briefings</a></p>`;
+export function errorPage(
+  { content, base }: SiteContext,
+  status: number,
+  heading: string,
+  detail: string,
+  locale?: Locale,
+): Html {
+  const here = locale ?? localeOf(content);
+  const main = html`<h1>${heading}</h1><p>${detail}</p><p><a href="${here.prefix}/">${here.m.backToLatest}</a></p>`;
   return page({
     site: content.site,
     base,
     title: `${status} ${heading}`,
     description: detail,
     canonicalPath: "/",
+    locale: here,
     main,
     cssVersion: content.version,
   });

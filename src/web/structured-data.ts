@@ -1,6 +1,7 @@
 // schema.org data for a briefing page (JSON-LD): search engines and link previews read the headline,
 // dates, publisher and the key outcomes from it without scraping the page.
 import type { Briefing, Site } from "../content/schema.ts";
+import type { Locale } from "../i18n/locale.ts";
 import { iconUrls } from "../icons/paths.ts";
 import { briefingUrl, outcomeUrl } from "../render/briefing-html.ts";
 import { rfc3339 } from "../render/dates.ts";
@@ -13,8 +14,10 @@ function headline(title: string): string {
   return chars.length <= HEADLINE_MAX ? title : `${chars.slice(0, HEADLINE_MAX - 1).join("")}…`;
 }
 
-export function newsArticle(b: Briefing, site: Site, base: string) {
-  const url = briefingUrl(base, b.slug);
+export function newsArticle(b: Briefing, site: Site, base: string, locale?: Locale) {
+  // The page's own address (under /fr/ for French); the words' language, untranslated or not.
+  const pages = `${base}${locale?.prefix ?? ""}`;
+  const url = briefingUrl(pages, b.slug);
   const icon = iconUrls(base).large;
   const publisher = {
     "@type": "Organization",
@@ -29,7 +32,7 @@ export function newsArticle(b: Briefing, site: Site, base: string) {
     description: b.summary,
     url,
     mainEntityOfPage: { "@type": "WebPage", "@id": url },
-    inLanguage: site.language,
+    inLanguage: locale ? locale.tagOf(b.language ?? locale.code) : site.language,
     datePublished: rfc3339(b.published),
     dateModified: rfc3339(b.updated ?? b.published),
     image: [icon.url],
@@ -40,14 +43,14 @@ export function newsArticle(b: Briefing, site: Site, base: string) {
     // `hasPart` would ask for a CreativeWork).
     about: {
       "@type": "ItemList",
-      name: "Key outcomes",
+      name: locale?.m.keyOutcomes ?? "Key outcomes",
       numberOfItems: b.outcomes.length,
       itemListElement: b.outcomes.map((o, i) => ({
         "@type": "ListItem",
         position: i + 1,
         name: o.headline,
         ...(o.detail ? { description: o.detail } : {}),
-        url: outcomeUrl(base, b.slug, o.id),
+        url: outcomeUrl(pages, b.slug, o.id),
       })),
     },
   };

@@ -12,6 +12,7 @@ header.site { border-bottom: 1px solid var(--line); margin-bottom: 1.5rem; }
 header.site .wrap { padding-bottom: 0.8rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: baseline; justify-content: space-between; }
 header.site a.brand { font-weight: 700; font-size: 1.3rem; text-decoration: none; color: var(--fg); }
 header.site p { margin: 0; color: var(--muted); font-size: 0.95rem; }
+header.site ul.languages { list-style: none; display: flex; gap: 0.8rem; margin: 0; padding: 0; font-size: 0.95rem; }
 h1 { font-size: 1.7rem; line-height: 1.25; margin: 0.2rem 0 0.6rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; }
 .outcomes h2 { margin-top: 0.5rem; }

@@ -69,3 +69,13 @@ export const HOSTILE_FILE = briefingFile(
 export function compile(...files: SourceFile[]): Content {
   return compileContent(SITE_FILE, files);
 }
+
+/** data/site.yaml with English alone: for tests of one language's documents (sitemap splitting). */
+export const ONE_LANGUAGE_SITE_FILE: SourceFile = {
+  path: "data/site.yaml",
+  text: site.replace(/^languages: .*\n/m, "").replace(/^translations:\n(?: {2}.*\n)+/m, ""),
+};
+
+export function compileOneLanguage(...files: SourceFile[]): Content {
+  return compileContent(ONE_LANGUAGE_SITE_FILE, files);
+}
