@@ -47,6 +47,13 @@ export function localeOfPath(site: Pick<Site, "language" | "languages">, path: s
   return all.find((l) => l.prefix && (path === l.prefix || path.startsWith(`${l.prefix}/`))) ?? (all[0] as Locale);
 }
 
+/** Why `value` is not one of the site's languages (for a 400 naming the field), or null when it is. */
+export function languageProblem(site: Pick<Site, "language" | "languages">, value: unknown): string | null {
+  const codes = localesOf(site).map((l) => l.code);
+  if (typeof value === "string" && codes.includes(value)) return null;
+  return `must be one of this site's languages: ${codes.join(", ")}`;
+}
+
 const views = new WeakMap<Content, Map<string, Content>>();
 
 /**

@@ -5,10 +5,12 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod/mini";
 import { CADENCE_REASON, CADENCES, isCadence } from "../cadences.ts";
 import { requireMailDelivery, signingKey, verifyingKeys } from "../config.ts";
+import type { SiteInfo } from "../content/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
 import { afterResponse, mediaType, requestMeta } from "../http/request.ts";
+import { defaultLanguage, languageProblem, localesOf } from "../i18n/locale.ts";
 import type { MailMessage } from "../mail/queue.ts";
 import { mailboxOf, parseAddress } from "../subscriptions/address.ts";
 import {
@@ -77,6 +79,8 @@ const SubscribeSchema = z.object(
       .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
       .check(z.maxLength(320, "is too long")),
     cadence: z.optional(CadenceSchema),
+    // Checked against site.yaml's languages in validateSubscribe (the schema does not know them).
+    language: z.optional(z.unknown()),
     tags: z.optional(
       z
         .array(z.string().check(z.maxLength(64, "is too long")), { error: "must be a list of topics" })
@@ -139,6 +143,7 @@ async function readSubscribeBody(c: Context): Promise<{ json: boolean; data: unk
       data: {
         ...(form.email !== undefined ? { email: one(form.email) } : {}),
         ...(form.cadence !== undefined && form.cadence !== "" ? { cadence: one(form.cadence) } : {}),
+        ...(form.language !== undefined && form.language !== "" ? { language: one(form.language) } : {}),
         ...(tags?.length ? { tags } : {}),
       },
     };
@@ -156,7 +161,10 @@ async function readSubscribeBody(c: Context): Promise<{ json: boolean; data: unk
 function validateSubscribe(
   data: unknown,
   knownTags: string[],
-): { ok: true; req: SubscribeRequest; email: string; normalized: string } | { ok: false; errors: FieldError[] } {
+  site: SiteInfo["site"],
+):
+  | { ok: true; req: SubscribeRequest; email: string; normalized: string; language: string | null }
+  | { ok: false; errors: FieldError[] } {
   const parsed = SubscribeSchema.safeParse(data);
   if (!parsed.success) {
     return {
@@ -169,8 +177,17 @@ function validateSubscribe(
   (parsed.data.tags ?? []).forEach((tag, i) => {
     if (!knownTags.includes(tag)) errors.push({ field: `tags.${i}`, reason: "is not a topic of this site" });
   });
+  const { language } = parsed.data;
+  const wrongLanguage = language === undefined ? null : languageProblem(site, language);
+  if (wrongLanguage) errors.push({ field: "language", reason: wrongLanguage });
   if (!address.ok || errors.length) return { ok: false, errors };
-  return { ok: true, req: parsed.data, email: address.email, normalized: address.normalized };
+  return {
+    ok: true,
+    req: parsed.data,
+    email: address.email,
+    normalized: address.normalized,
+    language: typeof language === "string" ? language : null,
+  };
 }
 
 subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
@@ -195,13 +212,14 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
     res.headers.set("Retry-After", "60");
     return res;
   }
-  const checked = validateSubscribe(body.data, c.get("content").tags);
+  const checked = validateSubscribe(body.data, c.get("content").tags, c.get("content").site);
   if (!checked.ok) {
     if (body.json) return problem(c, 400, "Invalid request", checked.errors);
-    const data = body.data as { email?: unknown; cadence?: unknown };
+    const data = body.data as { email?: unknown; cadence?: unknown; language?: unknown };
     const state = {
       email: typeof data.email === "string" ? data.email.slice(0, 320) : "",
       cadence: isCadence(data.cadence) ? data.cadence : ("daily" as const),
+      ...(typeof data.language === "string" ? { language: data.language.slice(0, 35) } : {}),
       error: checked.errors
         .map((e) => (e.field === "email" ? `The address ${e.reason}.` : `${e.field} ${e.reason}.`))
         .join(" "),
@@ -222,6 +240,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
       normalized: checked.normalized,
       cadence: checked.req.cadence ?? "daily",
       topics: [...new Set(checked.req.tags ?? [])],
+      language: checked.language,
       source: body.json ? "api" : "form",
       meta,
     }),
@@ -290,6 +309,7 @@ subscriptionRoutes.post("/unsubscribe/:token", async (c) => {
 const PreferencesSchema = z.object({
   cadence: CadenceSchema,
   topics: z.array(z.string()).check(z.maxLength(200)),
+  language: z.optional(z.unknown()),
 });
 
 async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: Subscriber) {
@@ -298,6 +318,8 @@ async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: S
     status: s.status,
     cadence: s.cadence,
     topics: s.topics,
+    language: s.language ?? defaultLanguage(c.get("content").site),
+    languages: localesOf(c.get("content").site),
     allTopics: c.get("content").tags,
     action: `/preferences/${c.req.param("token")}`,
     unsubscribeUrl: await linkFor(deps, "unsubscribe", s),
@@ -324,18 +346,29 @@ subscriptionRoutes.post("/preferences/:token", tooLarge, async (c) => {
   const parsed = PreferencesSchema.safeParse({
     cadence: Array.isArray(form.cadence) ? form.cadence[0] : form.cadence,
     topics: form.topics === undefined ? [] : [form.topics].flat(),
+    ...(form.language !== undefined
+      ? { language: Array.isArray(form.language) ? form.language[0] : form.language }
+      : {}),
   });
   const unknown = parsed.success ? parsed.data.topics.filter((t) => !state.allTopics.includes(t)) : [];
-  if (!parsed.success || unknown.length) {
-    const error = parsed.success
-      ? `Unknown topic: ${unknown.join(", ")}.`
-      : parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+  const language = parsed.success ? parsed.data.language : undefined;
+  const wrongLanguage = language === undefined ? null : languageProblem(c.get("content").site, language);
+  if (!parsed.success || unknown.length || wrongLanguage) {
+    const error = !parsed.success
+      ? parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")
+      : unknown.length
+        ? `Unknown topic: ${unknown.join(", ")}.`
+        : `language ${wrongLanguage}.`;
     return htmlPage(c, preferencesPage(ctx(c), { ...state, error }), 400);
   }
   const cadence: Cadence = parsed.data.cadence;
   const topics = [...new Set(parsed.data.topics)].sort();
-  await savePreferences(deps, link.subscriber, cadence, topics, requestMeta(c));
-  return htmlPage(c, preferencesPage(ctx(c), { ...state, cadence, topics, saved: true }));
+  const chosen = typeof language === "string" ? language : undefined;
+  await savePreferences(deps, link.subscriber, cadence, topics, requestMeta(c), chosen);
+  return htmlPage(
+    c,
+    preferencesPage(ctx(c), { ...state, cadence, topics, ...(chosen ? { language: chosen } : {}), saved: true }),
+  );
 });
 
 rejectOtherMethods(subscriptionRoutes, "/subscribe", ["POST"]);

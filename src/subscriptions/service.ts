@@ -53,6 +53,8 @@ export interface SubscribeInput {
   normalized: string;
   cadence: Cadence;
   topics: string[];
+  /** A code from site.yaml `languages`, already checked; null: the site's default. */
+  language: string | null;
   source: "form" | "api";
   meta: RequestMeta;
 }
@@ -183,6 +185,7 @@ export async function savePreferences(
   cadence: Cadence,
   topics: string[],
   meta: RequestMeta,
+  language?: string | null,
 ) {
-  await updatePreferences(deps.db, subscriber.id, cadence, topics, meta, now(deps).toISOString());
+  await updatePreferences(deps.db, subscriber.id, cadence, topics, meta, now(deps).toISOString(), language);
 }

@@ -23,6 +23,8 @@ export interface Subscriber {
   confirmed_at: string | null;
   suppressed_at: string | null;
   erased_at: string | null;
+  /** The language of the reader's mail (a code from site.yaml `languages`); null: the site's default. */
+  language: string | null;
 }
 
 export interface RequestMeta {
@@ -34,7 +36,7 @@ type Row = Omit<Subscriber, "topics"> & { topics: string };
 
 const fromRow = (r: Row): Subscriber => ({ ...r, topics: JSON.parse(r.topics) });
 const COLUMNS =
-  "id, email, email_normalized, status, cadence, topics, confirm_nonce, created_at, confirmation_sent_at, confirmed_at, suppressed_at, erased_at";
+  "id, email, email_normalized, status, cadence, topics, confirm_nonce, created_at, confirmation_sent_at, confirmed_at, suppressed_at, erased_at, language";
 
 /** The row for an address: by its normalized form, or the hashed entry it left when erased. */
 export async function findByAddress(db: D1Database, normalized: string): Promise<Subscriber | null> {
@@ -70,6 +72,8 @@ export interface PendingInput {
   normalized: string;
   cadence: Cadence;
   topics: string[];
+  /** A code from site.yaml `languages`; null: the site's default. */
+  language: string | null;
   nonce: string;
   source: "form" | "api";
   meta: RequestMeta;
@@ -102,12 +106,13 @@ export async function recordSubscribeRequest(db: D1Database, input: PendingInput
     const row = await db
       .prepare(
         `INSERT INTO subscribers (email, email_normalized, status, cadence, topics, confirm_nonce, created_at, updated_at,
-           consent_at, consent_ip, consent_user_agent, consent_source, consent_text_version)
-         VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?6, ?6, ?7, ?8, ?9, ?10)
+           consent_at, consent_ip, consent_user_agent, consent_source, consent_text_version, language)
+         VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?6, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (email_normalized) DO UPDATE SET
            email = excluded.email,
            cadence = excluded.cadence,
            topics = excluded.topics,
+           language = excluded.language,
            updated_at = excluded.updated_at,
            consent_at = excluded.consent_at, consent_ip = excluded.consent_ip,
            consent_user_agent = excluded.consent_user_agent, consent_source = excluded.consent_source,
@@ -126,6 +131,7 @@ export async function recordSubscribeRequest(db: D1Database, input: PendingInput
         meta.userAgent,
         input.source,
         CONSENT_TEXT_VERSION,
+        input.language,
       )
       .first<Row>();
     if (row) {
@@ -133,6 +139,7 @@ export async function recordSubscribeRequest(db: D1Database, input: PendingInput
         source: input.source,
         cadence: input.cadence,
         topics: input.topics,
+        ...(input.language ? { language: input.language } : {}),
       }).run();
       const subscriber = fromRow(row);
       return { kind: "pending", subscriber, email: subscriber.email, nonce: subscriber.confirm_nonce };
@@ -148,11 +155,11 @@ export async function recordSubscribeRequest(db: D1Database, input: PendingInput
     db
       .prepare(
         `INSERT INTO resubscriptions (subscriber_id, email, email_normalized, cadence, topics, nonce, requested_at,
-           consent_ip, consent_user_agent, consent_source, consent_text_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+           consent_ip, consent_user_agent, consent_source, consent_text_version, language)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13)
          ON CONFLICT (subscriber_id) DO UPDATE SET
            email = excluded.email, email_normalized = excluded.email_normalized,
-           cadence = excluded.cadence, topics = excluded.topics,
+           cadence = excluded.cadence, topics = excluded.topics, language = excluded.language,
            nonce = CASE WHEN resubscriptions.requested_at >= ?12 THEN resubscriptions.nonce ELSE excluded.nonce END,
            requested_at = excluded.requested_at,
            consent_ip = excluded.consent_ip, consent_user_agent = excluded.consent_user_agent,
@@ -172,6 +179,7 @@ export async function recordSubscribeRequest(db: D1Database, input: PendingInput
         input.source,
         CONSENT_TEXT_VERSION,
         live,
+        input.language,
       ),
     event(db, existing.id, "resubscribe-requested", now, meta, {
       source: input.source,
@@ -300,7 +308,7 @@ export async function confirmSubscriber(
       .prepare(
         `UPDATE subscribers SET status = 'confirmed',
            email = ${from("email")}, email_normalized = ${from("email_normalized")},
-           cadence = ${from("cadence")}, topics = ${from("topics")},
+           cadence = ${from("cadence")}, topics = ${from("topics")}, language = ${from("language")},
            consent_at = ${from("requested_at")}, consent_ip = ${from("consent_ip")},
            consent_user_agent = ${from("consent_user_agent")}, consent_source = ${from("consent_source")},
            consent_text_version = ${from("consent_text_version")},
@@ -345,11 +353,16 @@ export async function updatePreferences(
   topics: string[],
   meta: RequestMeta,
   now: string,
+  language?: string | null,
 ): Promise<void> {
+  // language undefined: left as it is (a form that does not offer it); null: the site's default.
   await db.batch([
     db
-      .prepare("UPDATE subscribers SET cadence = ?2, topics = ?3, updated_at = ?4 WHERE id = ?1")
-      .bind(id, cadence, JSON.stringify(topics), now),
-    event(db, id, "preferences", now, meta, { cadence, topics }),
+      .prepare(
+        `UPDATE subscribers SET cadence = ?2, topics = ?3, updated_at = ?4,
+           language = CASE WHEN ?6 THEN ?5 ELSE language END WHERE id = ?1`,
+      )
+      .bind(id, cadence, JSON.stringify(topics), now, language ?? null, language !== undefined ? 1 : 0),
+    event(db, id, "preferences", now, meta, { cadence, topics, ...(language !== undefined ? { language } : {}) }),
   ]);
 }

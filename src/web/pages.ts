@@ -48,10 +48,28 @@ export function outcomeItem(o: Outcome, language: string) {
 export interface SubscribeFormState {
   email?: string;
   cadence?: Cadence;
+  /** The language asked for, kept when the form comes back with an error. */
+  language?: string;
   error?: string;
 }
 
-export function subscribeForm(state: SubscribeFormState = {}, m: Messages = en) {
+/** The choice of the mail's language: the site's languages, each named in itself, one preselected. */
+export interface LanguageChoice {
+  locales: Locale[];
+  selected: string;
+}
+
+export function languageSelect(choice: LanguageChoice | undefined, m: Messages) {
+  if (!choice || choice.locales.length < 2) return raw("");
+  return html`<p class="row"><label for="language">${m.mailLanguage}</label>
+<select id="language" name="language">${choice.locales.map(
+    (l) =>
+      html`<option value="${l.code}" lang="${l.tag}"${l.code === choice.selected ? raw(" selected") : raw("")}>${l.m.name}</option>`,
+  )}</select></p>
+`;
+}
+
+export function subscribeForm(state: SubscribeFormState = {}, m: Messages = en, languages?: LanguageChoice) {
   const chosen = (c: Cadence) => ((state.cadence ?? "daily") === c ? raw(" checked") : raw(""));
   const error = state.error ? html`<p class="error" id="email-error" role="alert">${state.error}</p>` : raw("");
   const cadence = (c: Cadence) =>
@@ -68,7 +86,7 @@ ${error}
 </div>
 <fieldset><legend hidden>${m.howOften}</legend>
 ${cadence("instant")}${cadence("daily")}${cadence("weekly")}</fieldset>
-</form>`;
+${languageSelect(languages && state.language ? { ...languages, selected: state.language } : languages, m)}</form>`;
 }
 
 /** lang="en-GB" on a briefing shown untranslated on another language's page (its words' language). */
@@ -103,7 +121,7 @@ export function homePage({ content, base }: PageContext): Html {
   const { m, prefix } = locale;
   const latest = content.briefings.slice(0, HOME_LIMIT);
   const main = html`<h1>${m.latestBriefings}</h1>
-${subscribeForm({}, m)}
+${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code })}
 ${calendarLinks(base, prefix, m.allEvents, m)}
 ${briefingList(latest, locale)}
 ${content.briefings.length > HOME_LIMIT ? html`<p>${m.olderInFeeds} <a href="${feedUrls(base, prefix).atom}">${m.feeds}</a>.</p>` : raw("")}`;
@@ -129,7 +147,7 @@ export function tagPage({ content, base }: PageContext, tag: string, briefings: 
 <p class="meta">${m.followTopic} <a href="${feeds.rss}">RSS</a> · <a href="${feeds.atom}">Atom</a> · <a href="${feeds.json}">JSON Feed</a></p>
 ${calendarLinks(base, `${prefix}/tags/${tag}`, m.topicEvents, m)}
 ${briefingList(briefings.slice(0, HOME_LIMIT), locale)}
-${subscribeForm({}, m)}`;
+${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code })}`;
   return page({
     site,
     base,
@@ -169,7 +187,7 @@ ${event}
 ${source}
 ${tagList(b.tags, prefix)}
 </article>
-${subscribeForm({}, m)}`;
+${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code })}`;
   return page({
     site,
     base,

@@ -2,9 +2,11 @@
 // plainly what a button will do before anything happens.
 import { html, raw } from "hono/html";
 import type { SiteInfo } from "../content/schema.ts";
+import { defaultLanguage, type Locale, localesOf } from "../i18n/locale.ts";
+import { en } from "../i18n/messages.ts";
 import type { Cadence } from "../subscriptions/store.ts";
 import { type Html, sitePage } from "./layout.ts";
-import { type SubscribeFormState, subscribeForm } from "./pages.ts";
+import { languageSelect, type SubscribeFormState, subscribeForm } from "./pages.ts";
 
 export interface Ctx {
   content: Pick<SiteInfo, "site" | "version">;
@@ -28,7 +30,13 @@ Open it and press the button to start your subscription.</p>
 }
 
 export function subscribeErrorPage(ctx: Ctx, state: SubscribeFormState): Html {
-  return personal(ctx, "Please check the address", html`<h1>Please check the address</h1>${subscribeForm(state)}`);
+  const site = ctx.content.site;
+  const languages = { locales: localesOf(site), selected: state.language ?? defaultLanguage(site) };
+  return personal(
+    ctx,
+    "Please check the address",
+    html`<h1>Please check the address</h1>${subscribeForm(state, en, languages)}`,
+  );
 }
 
 /** A subscribe form posted from another site's page: nothing is wrong with the address, so say what is. */
@@ -123,6 +131,9 @@ export interface PreferencesState {
   allTopics: string[];
   action: string;
   unsubscribeUrl: string;
+  /** The language of the reader's mail, and the site's languages to choose from (shown when there are two or more). */
+  language?: string;
+  languages?: Locale[];
   saved?: boolean;
   error?: string;
 }
@@ -172,7 +183,7 @@ ${notice}${error}
 <p class="meta" id="topics-hint">Tick none to get every briefing.</p>
 <div class="topics">${topicBoxes}</div>
 </fieldset>
-<p><button type="submit">Save preferences</button></p>
+${s.languages && s.languages.length > 1 ? languageSelect({ locales: s.languages, selected: s.language ?? "" }, en) : raw("")}<p><button type="submit">Save preferences</button></p>
 </form>
 <p class="meta"><a href="${s.unsubscribeUrl}">Unsubscribe from everything</a></p>`,
   );

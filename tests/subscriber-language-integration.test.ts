@@ -1,0 +1,101 @@
+// A reader's language: chosen when subscribing (the French form preselects French; the JSON API takes
+// `language`), kept through confirmation, changed on the preferences page; a language the site does
+// not have is a 400 naming the field and the languages it has, and changes nothing.
+import { describe, expect, it } from "vitest";
+import { createDocumentApp } from "../src/documents/app.ts";
+import { compile, SEED_FILE, SEED_FRENCH_FILE } from "./support/fixtures.ts";
+import { select } from "./support/html.ts";
+import { get, linkIn, mailsTo, postForm, postJson, row } from "./support/worker.ts";
+
+let n = 0;
+const fresh = () => `lang.${Date.now().toString(36)}.${n++}@example.org`;
+const REASON = "must be one of this site's languages: en, fr";
+
+describe("choosing a language when subscribing", () => {
+  it("stores the language the JSON API is given, and none (the site's default) when it is left out", async () => {
+    const french = fresh();
+    expect((await postJson("/subscribe", { email: french, language: "fr" })).status).toBe(202);
+    // The request is recorded after the answer: its confirmation mail says it is done.
+    await mailsTo(french);
+    expect(await row(french)).toMatchObject({ status: "pending", language: "fr" });
+    const plain = fresh();
+    expect((await postJson("/subscribe", { email: plain })).status).toBe(202);
+    await mailsTo(plain);
+    expect(await row(plain)).toMatchObject({ status: "pending", language: null });
+  });
+
+  it.each([["de"], ["FR-xx"], ["FR"], [5], [""]])(
+    "answers %j with a 400 naming the field and the site's languages, and records nothing",
+    async (language) => {
+      const email = fresh();
+      const res = await postJson("/subscribe", { email, language });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: { field: string; reason: string }[] };
+      expect(body.errors).toEqual([{ field: "language", reason: REASON }]);
+      expect(await row(email)).toBeNull();
+    },
+  );
+
+  it("keeps the language through confirmation", async () => {
+    const email = fresh();
+    await postJson("/subscribe", { email, language: "fr" });
+    const [confirmation] = await mailsTo(email);
+    await get(linkIn(confirmation!.text, "confirm"), { method: "POST" });
+    expect(await row(email)).toMatchObject({ status: "confirmed", language: "fr" });
+  });
+});
+
+describe("the forms", () => {
+  it("the French pages' form preselects French, the English pages' English", async () => {
+    // The pages are built documents (the asset layer serves them, not the Worker).
+    const documents = createDocumentApp(compile(SEED_FILE, SEED_FRENCH_FILE), { base: "http://localhost:8787" });
+    const french = await (await documents.request("/fr/")).text();
+    const options = await select(french, "form.subscribe select[name=language] option");
+    expect(options.map((o) => [o.attrs.value, o.text, "selected" in o.attrs])).toEqual([
+      ["en", "English", false],
+      ["fr", "Français", true],
+    ]);
+    expect((await select(french, "label[for=language]"))[0]?.text).toBe("Langue des courriels");
+    const english = await (await documents.request("/")).text();
+    expect((await select(english, "form.subscribe select[name=language] option[selected]"))[0]?.attrs.value).toBe("en");
+  });
+
+  it("a form post stores the language; a bad one comes back with the field, the reason and the input kept", async () => {
+    const email = fresh();
+    const ok = await postForm("/subscribe", { email, cadence: "weekly", language: "fr" });
+    expect(ok.status).toBe(200);
+    await mailsTo(email);
+    expect(await row(email)).toMatchObject({ cadence: "weekly", language: "fr" });
+
+    const other = fresh();
+    const bad = await postForm("/subscribe", { email: other, cadence: "weekly", language: "de" });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect((await select(html, "form.subscribe .error"))[0]?.text).toBe(`language ${REASON}.`);
+    expect((await select(html, "input[name=email]"))[0]?.attrs.value).toBe(other);
+    expect(await row(other)).toBeNull();
+  });
+});
+
+describe("the preferences page", () => {
+  it("shows the reader's language and changes it; a language the site lacks is refused", async () => {
+    const email = fresh();
+    await postJson("/subscribe", { email });
+    const [confirmation] = await mailsTo(email);
+    await get(linkIn(confirmation!.text, "confirm"), { method: "POST" });
+    const welcome = (await mailsTo(email, 2)).find((m) => m.subject.startsWith("You're subscribed"))!;
+    const path = linkIn(welcome.text, "preferences");
+    const page = await (await get(path)).text();
+    expect((await select(page, "select[name=language] option[selected]"))[0]?.attrs.value).toBe("en");
+
+    const saved = await postForm(path, { cadence: "daily", language: "fr" });
+    expect(saved.status).toBe(200);
+    expect(await row(email)).toMatchObject({ language: "fr" });
+    expect((await select(await saved.text(), "select[name=language] option[selected]"))[0]?.attrs.value).toBe("fr");
+
+    const refused = await postForm(path, { cadence: "weekly", language: "de" });
+    expect(refused.status).toBe(400);
+    expect((await refused.text()).replaceAll("&#39;", "'")).toContain(`language ${REASON}.`);
+    expect(await row(email)).toMatchObject({ cadence: "daily", language: "fr" });
+  });
+});
