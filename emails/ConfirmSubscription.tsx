@@ -2,6 +2,7 @@
 // reader confirms.
 import { Button, Heading, Text } from "@react-email/components";
 import type { Cadence } from "../src/cadences.ts";
+import { type MailMessages, mailEn } from "../src/i18n/mail-messages.ts";
 import { colors, Layout } from "./components/Layout.tsx";
 
 export interface ConfirmSubscriptionProps {
@@ -14,30 +15,21 @@ export interface ConfirmSubscriptionProps {
   confirmUrl: string;
   cadence: Cadence;
   expiresInDays: number;
+  /** The words of the reader's language (default: English). */
+  m?: MailMessages;
 }
 
 const text = { fontSize: "16px", lineHeight: "26px", color: colors.text };
 const small = { fontSize: "14px", lineHeight: "22px", color: colors.muted };
 
 export default function ConfirmSubscription(props: ConfirmSubscriptionProps) {
-  const how = {
-    instant: "the key outcomes of each new briefing within 15 minutes of its appearing",
-    daily: "a daily digest of the key outcomes of new briefings",
-    weekly: "a weekly digest (Mondays) of the key outcomes of new briefings",
-  }[props.cadence];
+  const m = props.m ?? mailEn;
   return (
-    <Layout
-      {...props}
-      preview={`Confirm your subscription to ${props.siteTitle}`}
-      reason={`You received this because this address was entered on ${props.siteUrl}. If that was not you, ignore this mail.`}
-    >
+    <Layout {...props} m={m} preview={m.confirmSubject(props.siteTitle)} reason={m.confirmReason(props.siteUrl)}>
       <Heading as="h1" style={{ fontSize: "24px", color: colors.text, margin: "24px 0 12px" }}>
-        Confirm your subscription
+        {m.confirmHeading}
       </Heading>
-      <Text style={text}>
-        Someone — we hope you — asked to receive {how} from {props.siteTitle} at this address. Press the button to
-        confirm:
-      </Text>
+      <Text style={text}>{m.confirmAsk(m.confirmWhat[props.cadence], props.siteTitle)}</Text>
       <Button
         href={props.confirmUrl}
         style={{
@@ -49,13 +41,12 @@ export default function ConfirmSubscription(props: ConfirmSubscriptionProps) {
           fontSize: "16px",
         }}
       >
-        Yes, subscribe me
+        {m.confirmButton}
       </Button>
       <Text style={small}>
-        Or open this link: {props.confirmUrl}
+        {m.confirmOrLink} {props.confirmUrl}
         <br />
-        If you ignore this mail, you will not be subscribed and will not hear from us again. The link works for{" "}
-        {props.expiresInDays} days.
+        {m.confirmIgnore(props.expiresInDays)}
       </Text>
     </Layout>
   );

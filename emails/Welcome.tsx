@@ -1,6 +1,7 @@
 // Sent once a reader confirms: what they will get, when, and how to change it or leave.
 import { Heading, Link, Text } from "@react-email/components";
 import type { Cadence } from "../src/cadences.ts";
+import { type MailMessages, mailEn } from "../src/i18n/mail-messages.ts";
 import { colors, Layout } from "./components/Layout.tsx";
 
 export interface WelcomeProps {
@@ -16,35 +17,32 @@ export interface WelcomeProps {
   unsubscribeUrl: string;
   preferencesUrl: string;
   latest?: { title: string; url: string };
+  /** The words of the reader's language (default: English). */
+  m?: MailMessages;
 }
 
 const text = { fontSize: "16px", lineHeight: "26px", color: colors.text };
 
 export default function Welcome(props: WelcomeProps) {
-  const when = props.cadence === "weekly" ? "every Monday at 07:00 UTC" : "every morning at 07:00 UTC";
-  const what = props.topics.length ? `briefings tagged ${props.topics.join(", ")}` : "every new briefing";
+  const m = props.m ?? mailEn;
+  const [before, link, after] = m.welcomeChange;
   return (
-    <Layout
-      {...props}
-      preview={`You're subscribed to ${props.siteTitle}`}
-      reason={`You receive this because you confirmed your subscription to ${props.siteTitle}.`}
-    >
+    <Layout {...props} m={m} preview={m.welcomeSubject(props.siteTitle)} reason={m.welcomeReason(props.siteTitle)}>
       <Heading as="h1" style={{ fontSize: "24px", color: colors.text, margin: "24px 0 12px" }}>
-        You're subscribed
+        {m.welcomeHeading}
       </Heading>
       <Text style={text}>
-        {props.cadence === "instant"
-          ? `Thank you for confirming. Within 15 minutes of ${what === "every new briefing" ? "a new briefing" : `one of the ${what}`} appearing on the site, you will get one short mail with its key outcomes (briefings appearing together come in one mail) — and nothing while there is nothing new.`
-          : `Thank you for confirming. You will get a short digest ${when} with the key outcomes of ${what} published since the last one — and nothing on days without new briefings.`}
+        {props.cadence === "instant" ? m.welcomeInstant(props.topics) : m.welcomeDigest(props.cadence, props.topics)}
       </Text>
       {props.latest ? (
         <Text style={text}>
-          The latest briefing: <Link href={props.latest.url}>{props.latest.title}</Link>
+          {m.welcomeLatest} <Link href={props.latest.url}>{props.latest.title}</Link>
         </Text>
       ) : null}
       <Text style={text}>
-        You can <Link href={props.preferencesUrl}>change how often and which topics</Link> at any time, or leave with
-        one click from any mail.
+        {before}
+        <Link href={props.preferencesUrl}>{link}</Link>
+        {after}
       </Text>
     </Layout>
   );

@@ -45,6 +45,34 @@ describe("choosing a language when subscribing", () => {
   });
 });
 
+describe("the mails of a French reader", () => {
+  it("the confirmation and the welcome are in French, with links to the French pages", async () => {
+    const email = fresh();
+    await postJson("/subscribe", { email, language: "fr", cadence: "weekly" });
+    const [confirmation] = await mailsTo(email);
+    expect(confirmation!.subject).toBe("Confirmez votre abonnement à briefwire");
+    expect(confirmation!.html).toMatch(/<html[^>]* lang="fr"/);
+    expect(confirmation!.text).toContain("un résumé hebdomadaire (le lundi)");
+    expect(confirmation!.text).toContain("Le lien est valable 7 jours.");
+    expect(confirmation!.text).not.toMatch(/Confirm your subscription|If you ignore this mail/);
+    await get(linkIn(confirmation!.text, "confirm"), { method: "POST" });
+    const welcome = (await mailsTo(email, 2)).find((m) => m.subject.startsWith("Vous êtes abonné"))!;
+    expect(welcome.subject).toBe("Vous êtes abonné à briefwire");
+    expect(welcome.text).toContain("chaque lundi à 7 h UTC");
+    expect(welcome.html).toContain('href="http://localhost:8787/fr/briefings/nato-defence-ministers-october-2024"');
+    expect(welcome.text).toContain("Les ministres de la Défense de l'OTAN");
+    expect(welcome.text).toContain("Se désabonner");
+  });
+
+  it("an English reader's mails stay in English", async () => {
+    const email = fresh();
+    await postJson("/subscribe", { email, language: "en" });
+    const [confirmation] = await mailsTo(email);
+    expect(confirmation!.subject).toBe("Confirm your subscription to briefwire");
+    expect(confirmation!.html).toMatch(/<html[^>]* lang="en-GB"/);
+  });
+});
+
 describe("the forms", () => {
   it("the French pages' form preselects French, the English pages' English", async () => {
     // The pages are built documents (the asset layer serves them, not the Worker).

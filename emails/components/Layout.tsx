@@ -2,6 +2,7 @@
 // publisher's postal address (CAN-SPAM) and, on list mail, the unsubscribe and preferences links.
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
+import { type MailMessages, mailEn } from "../../src/i18n/mail-messages.ts";
 import { publisherLine } from "../../src/render/publisher-line.ts";
 
 export interface LayoutProps {
@@ -18,6 +19,8 @@ export interface LayoutProps {
   preferencesUrl?: string;
   /** Why this person gets this mail, in one sentence. */
   reason: string;
+  /** The words of the reader's language (default: English). */
+  m?: MailMessages;
   children: ReactNode;
 }
 
@@ -32,6 +35,7 @@ const brand = { fontSize: "20px", fontWeight: 700, color: colors.text, textDecor
 const footer = { fontSize: "13px", lineHeight: "20px", color: colors.muted, margin: "4px 0" };
 
 export function Layout(props: LayoutProps) {
+  const m = props.m ?? mailEn;
   return (
     <Html lang={props.language}>
       <Head />
@@ -49,13 +53,13 @@ export function Layout(props: LayoutProps) {
           {props.unsubscribeUrl ? (
             <Text style={footer}>
               <Link href={props.unsubscribeUrl} style={{ color: colors.muted, textDecoration: "underline" }}>
-                Unsubscribe
+                {m.unsubscribe}
               </Link>
               {props.preferencesUrl ? (
                 <>
                   {" · "}
                   <Link href={props.preferencesUrl} style={{ color: colors.muted, textDecoration: "underline" }}>
-                    Change how often and which topics
+                    {m.changePreferences}
                   </Link>
                 </>
               ) : null}

@@ -101,6 +101,18 @@ export function siteInfoOf(content: Content): SiteInfo {
     site: content.site,
     version: content.version,
     tags: [...new Set(content.briefings.flatMap((b) => b.tags))].sort(),
-    ...(latest ? { latest: { slug: latest.slug, title: latest.title } } : {}),
+    ...(latest
+      ? {
+          latest: {
+            slug: latest.slug,
+            title: latest.title,
+            ...(latest.translations
+              ? {
+                  titles: Object.fromEntries(Object.entries(latest.translations).map(([code, t]) => [code, t.title])),
+                }
+              : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -198,5 +198,9 @@ export interface SiteInfo {
   /** Every tag in use, sorted: the topics a subscriber may choose. */
   tags: string[];
   /** The newest briefing, named in the welcome mail. */
-  latest?: { slug: string; title: string };
+  latest?: {
+    slug: string;
+    title: string /** Its title in each language it is translated into. */;
+    titles?: Record<string, string>;
+  };
 }

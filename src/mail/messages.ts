@@ -5,6 +5,8 @@ import ConfirmSubscription from "../../emails/ConfirmSubscription.tsx";
 import Welcome from "../../emails/Welcome.tsx";
 import type { Cadence } from "../cadences.ts";
 import type { SiteInfo } from "../content/schema.ts";
+import { defaultLanguage, type Locale, localeFor, localesOf } from "../i18n/locale.ts";
+import { MAIL_CATALOGUES, mailEn } from "../i18n/mail-messages.ts";
 import { briefingUrl } from "../render/briefing-html.ts";
 import { listHeaders } from "./list-headers.ts";
 import { renderMail } from "./render.ts";
@@ -16,14 +18,22 @@ export interface MailContext {
   from: string;
 }
 
-function siteProps({ content, base }: MailContext) {
+/** The reader's language (null: the site's default), as a mail needs it: words, tag and page links. */
+function localeOfReader({ content }: MailContext, language: string | null): Locale {
+  const site = content.site;
+  const code = language && localesOf(site).some((l) => l.code === language) ? language : defaultLanguage(site);
+  return localeFor(site, code);
+}
+
+function siteProps({ content, base }: MailContext, locale: Locale) {
   const { site } = content;
   return {
     siteTitle: site.title,
-    siteUrl: `${base}/`,
+    siteUrl: `${base}${locale.prefix}/`,
     publisher: site.publisher,
     postalAddress: site.postalAddress,
-    language: site.language,
+    language: locale.tag,
+    m: MAIL_CATALOGUES[locale.code] ?? mailEn,
   };
 }
 
@@ -32,14 +42,16 @@ export async function confirmationMail(
   to: string,
   confirmUrl: string,
   cadence: Cadence,
+  language: string | null = null,
 ): Promise<OutgoingMail> {
+  const props = siteProps(ctx, localeOfReader(ctx, language));
   const rendered = await renderMail(
-    createElement(ConfirmSubscription, { ...siteProps(ctx), confirmUrl, cadence, expiresInDays: 7 }),
+    createElement(ConfirmSubscription, { ...props, confirmUrl, cadence, expiresInDays: 7 }),
   );
   return {
     from: ctx.from,
     to,
-    subject: `Confirm your subscription to ${ctx.content.site.title}`,
+    subject: props.m.confirmSubject(ctx.content.site.title),
     ...rendered,
     headers: {},
     tags: [{ name: "kind", value: "confirmation" }],
@@ -52,21 +64,28 @@ export async function welcomeMail(
   links: { unsubscribeUrl: string; preferencesUrl: string },
   cadence: Cadence,
   topics: string[],
+  language: string | null = null,
 ): Promise<OutgoingMail> {
   const latest = ctx.content.latest;
+  const locale = localeOfReader(ctx, language);
+  const props = siteProps(ctx, locale);
+  // The latest briefing on the reader's language's page, under its title there (the original's if untranslated).
+  const latestTitle = latest ? (latest.titles?.[locale.code] ?? latest.title) : "";
   const rendered = await renderMail(
     createElement(Welcome, {
-      ...siteProps(ctx),
+      ...props,
       ...links,
       cadence,
       topics,
-      ...(latest ? { latest: { title: latest.title, url: briefingUrl(ctx.base, latest.slug) } } : {}),
+      ...(latest
+        ? { latest: { title: latestTitle, url: briefingUrl(`${ctx.base}${locale.prefix}`, latest.slug) } }
+        : {}),
     }),
   );
   return {
     from: ctx.from,
     to,
-    subject: `You're subscribed to ${ctx.content.site.title}`,
+    subject: props.m.welcomeSubject(ctx.content.site.title),
     ...rendered,
     headers: listHeaders(ctx.content.site, ctx.base, links.unsubscribeUrl),
     tags: [{ name: "kind", value: "welcome" }],

@@ -85,6 +85,7 @@ export async function requestSubscription(deps: SubscriptionDeps, input: Subscri
     email,
     await linkFor(deps, "confirm", { id: subscriber.id, confirm_nonce: nonce }),
     cadence,
+    record.kind === "pending" ? subscriber.language : input.language,
   );
   await enqueueMail(
     deps.db,
@@ -119,7 +120,7 @@ export async function resendConfirmation(
   await markConfirmationSent(deps.db, subscriber.id, at.toISOString());
   const nonce = subscriber.confirm_nonce;
   const link = await linkFor(deps, "confirm", subscriber);
-  const mail = await confirmationMail(deps.mail, subscriber.email, link, subscriber.cadence);
+  const mail = await confirmationMail(deps.mail, subscriber.email, link, subscriber.cadence, subscriber.language);
   await enqueueMail(
     deps.db,
     deps.mailQueue,
@@ -164,7 +165,14 @@ export async function confirm(deps: SubscriptionDeps, subscriber: Subscriber, no
       unsubscribeUrl: await linkFor(deps, "unsubscribe", confirmed),
       preferencesUrl: await linkFor(deps, "preferences", confirmed),
     };
-    const mail = await welcomeMail(deps.mail, confirmed.email, links, confirmed.cadence, confirmed.topics);
+    const mail = await welcomeMail(
+      deps.mail,
+      confirmed.email,
+      links,
+      confirmed.cadence,
+      confirmed.topics,
+      confirmed.language,
+    );
     await enqueueMail(
       deps.db,
       deps.mailQueue,
