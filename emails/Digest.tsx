@@ -2,6 +2,7 @@
 // as an instant alert for the briefings that appeared on the site in the last quarter hour.
 import { Heading, Hr, Link, Section, Text } from "@react-email/components";
 import type { Cadence } from "../src/cadences.ts";
+import { type MailMessages, mailEn } from "../src/i18n/mail-messages.ts";
 import { humanDate } from "../src/render/dates.ts";
 import { colors, Layout } from "./components/Layout.tsx";
 import { OutcomeList, type OutcomeListItem } from "./components/OutcomeList.tsx";
@@ -17,6 +18,8 @@ export interface DigestItem {
   published: string;
   summary: string;
   outcomes: DigestOutcome[];
+  /** Set when the item's words are in another language than the mail's (no translation): its tag. */
+  lang?: string;
 }
 
 export interface DigestProps {
@@ -40,6 +43,8 @@ export interface DigestProps {
   /** Per recipient: callers may pass placeholders and substitute them after rendering, so both are used verbatim. */
   unsubscribeUrl: string;
   preferencesUrl: string;
+  /** The words of the reader's language (default: English). */
+  m?: MailMessages;
 }
 
 const SUBJECT_MAX = 120;
@@ -59,7 +64,7 @@ function truncate(text: string, max: number): string {
 }
 
 /** Mail subject naming the briefings; keeps "+ N more" when the first title has to be shortened. */
-export function digestSubject(siteTitle: string, titles: string[]): string {
+export function digestSubject(siteTitle: string, titles: string[], m: MailMessages = mailEn): string {
   // A header value must stay on one line, whatever the titles hold.
   const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
   const site = oneLine(siteTitle);
@@ -67,7 +72,7 @@ export function digestSubject(siteTitle: string, titles: string[]): string {
   if (first === undefined) return truncate(site, SUBJECT_MAX);
   const prefix = `${site}: `;
   const names = titles.length === 2 ? `${first} · ${second}` : first;
-  const suffix = titles.length >= 3 ? ` + ${titles.length - 1} more` : "";
+  const suffix = titles.length >= 3 ? m.subjectMore(titles.length - 1) : "";
   const room = SUBJECT_MAX - Array.from(prefix).length - Array.from(suffix).length;
   if (room < 10) return truncate(`${prefix}${names}${suffix}`, SUBJECT_MAX);
   return `${prefix}${truncate(names, room)}${suffix}`;
@@ -90,52 +95,47 @@ const link = { color: colors.accent, textDecoration: "underline" };
 
 export default function Digest(props: DigestProps) {
   const { language } = props;
+  const m = props.m ?? mailEn;
   const date = humanDate(props.editionDate, language);
   const first = props.items[0];
   // The inbox preheader: the first briefing's headlines say more than its title, which the subject already has.
   const preview = first
     ? truncate(first.outcomes.map((o) => o.headline).join(" · ") || first.summary, PREVIEW_MAX)
-    : `Key outcomes — ${date}`;
+    : `${m.keyOutcomes} — ${date}`;
   return (
-    <Layout
-      {...props}
-      preview={preview}
-      reason={
-        props.cadence === "instant"
-          ? `You receive this alert because you subscribed to ${props.siteTitle} as it happens.`
-          : `You receive this ${props.cadence} digest because you subscribed to ${props.siteTitle}.`
-      }
-    >
+    <Layout {...props} m={m} preview={preview} reason={m.digestReason(props.cadence, props.siteTitle)}>
       <Text style={small}>
         <Link href={props.webUrl} style={{ color: colors.muted, textDecoration: "underline" }}>
-          View in browser
+          {m.viewInBrowser}
         </Link>
       </Text>
       <Heading as="h1" style={h1}>
-        {props.cadence === "instant" ? `New ${props.items.length > 1 ? "briefings" : "briefing"}` : "Key outcomes"} —{" "}
-        {date}
+        {m.digestHeading(props.cadence, props.items.length)} — {date}
       </Heading>
       {props.items.map((item, i) => (
-        <Section key={item.slug}>
+        <Section key={item.slug} {...(item.lang ? { lang: item.lang } : {})}>
           {i > 0 ? <Hr style={{ borderColor: colors.line, margin: "24px 0 0" }} /> : null}
           <Heading as="h2" style={h2}>
             <Link href={item.url} style={{ color: colors.text, textDecoration: "none" }}>
               {item.title}
             </Link>
           </Heading>
-          <Text style={{ ...small, margin: "0 0 12px" }}>Published {humanDate(item.published, language)}</Text>
+          <Text style={{ ...small, margin: "0 0 12px" }}>
+            {m.published(humanDate(item.published, language))}
+            {item.lang && m.untranslated ? ` ${m.untranslated}` : ""}
+          </Text>
           <Text style={text}>{item.summary}</Text>
           {item.outcomes.length ? (
             <>
               <Heading as="h3" style={label}>
-                Key outcomes
+                {m.keyOutcomes}
               </Heading>
               <OutcomeList outcomes={item.outcomes} language={language} />
             </>
           ) : null}
           <Text style={{ ...text, margin: "4px 0 0" }}>
             <Link href={item.url} style={{ ...link, fontWeight: 600 }}>
-              Read the full briefing →
+              {m.readFull}
             </Link>
           </Text>
         </Section>
@@ -143,7 +143,7 @@ export default function Digest(props: DigestProps) {
       {props.moreItems.length ? (
         <Section>
           <Hr style={{ borderColor: colors.line, margin: "24px 0 0" }} />
-          <Text style={{ ...text, fontWeight: 700, margin: "20px 0 8px" }}>Also published:</Text>
+          <Text style={{ ...text, fontWeight: 700, margin: "20px 0 8px" }}>{m.alsoPublished}</Text>
           <ul style={{ margin: "0 0 12px 22px", padding: "0", color: colors.text }}>
             {props.moreItems.map((m) => (
               <li key={m.url} style={{ margin: "0 0 6px", fontSize: "15px", lineHeight: "22px" }}>
@@ -154,11 +154,11 @@ export default function Digest(props: DigestProps) {
             ))}
           </ul>
           <Text style={{ ...text, fontSize: "15px", lineHeight: "22px" }}>
-            Left out here to keep this mail short: the{" "}
+            {m.leftOut[0]}
             <Link href={props.webUrl} style={link}>
-              web copy of this digest
-            </Link>{" "}
-            has their key outcomes too.
+              {m.leftOut[1]}
+            </Link>
+            {m.leftOut[2]}
           </Text>
         </Section>
       ) : null}

@@ -40,6 +40,17 @@ const indexed = (b: IndexedBriefing): IndexedBriefing => ({
   tags: b.tags,
   published: b.published,
   ...(b.updated ? { updated: b.updated } : {}),
+  // The words a digest in another language shows (no body: a digest carries none).
+  ...(b.translations
+    ? {
+        translations: Object.fromEntries(
+          Object.entries(b.translations).map(([code, t]) => [
+            code,
+            { title: t.title, summary: t.summary, outcomes: t.outcomes },
+          ]),
+        ),
+      }
+    : {}),
 });
 
 // The briefings of each month, newest first, grouped once per content: the build writes every month's

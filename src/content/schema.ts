@@ -174,7 +174,10 @@ export interface Content {
 export type IndexedBriefing = Pick<
   Briefing,
   "slug" | "title" | "summary" | "outcomes" | "tags" | "published" | "updated"
->;
+> & {
+  /** Its words in the site's other languages, for the digests of readers of those languages. */
+  translations?: Record<string, Pick<BriefingText, "title" | "summary" | "outcomes">>;
+};
 
 /**
  * The index of recent briefings the Worker loads at run time (built into the static assets): the

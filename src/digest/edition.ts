@@ -1,6 +1,7 @@
 // Starting an edition (cron and admin run share this) and planning it page by page through the queue.
 import { completedFor } from "../content/load-index.ts";
 import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
+import { defaultLanguage } from "../i18n/locale.ts";
 import { cadenceRecord, createEdition, receivedElsewhere } from "./briefing-record.ts";
 import type { DigestDeps } from "./deps.ts";
 import {
@@ -20,6 +21,7 @@ import {
   type Cadence,
   CHUNK_SIZE,
   type EditionChoice,
+  languageOfVariant,
   planChunks,
   regularEdition,
   slugsOfVariant,
@@ -175,7 +177,7 @@ export async function planStep(
     page.map((r) => r.id),
     items.map((b) => b.slug),
   );
-  const planned = planChunks(page, items, edition.chunks, received);
+  const planned = planChunks(page, items, edition.chunks, received, defaultLanguage(deps.content.site));
 
   // Render each variant met here once for the whole edition, before the chunks that need it exist.
   const have = await storedVariants(deps.db, editionId);
@@ -189,6 +191,7 @@ export async function planStep(
       deps.base,
       { id: edition.id, cadence: edition.cadence, to: new Date(edition.window_to) },
       shown,
+      languageOfVariant(variant),
     );
     await insertVariant(deps.db, editionId, variant, rendered).run();
   }

@@ -86,10 +86,10 @@ export async function recipientsAfter(
   limit: number,
 ) {
   const { results } = await db
-    .prepare(`SELECT id, topics FROM subscribers WHERE ${MATCHING} AND id > ?3 ORDER BY id LIMIT ?4`)
+    .prepare(`SELECT id, topics, language FROM subscribers WHERE ${MATCHING} AND id > ?3 ORDER BY id LIMIT ?4`)
     .bind(cadence, JSON.stringify(tags), afterId, limit)
-    .all<{ id: number; topics: string }>();
-  return results.map((r) => ({ id: r.id, topics: JSON.parse(r.topics) as string[] }));
+    .all<{ id: number; topics: string; language: string | null }>();
+  return results.map((r) => ({ id: r.id, topics: JSON.parse(r.topics) as string[], language: r.language }));
 }
 
 /** The edition's row, as a statement of the transaction that also claims its briefings; fails if the id exists. */

@@ -171,13 +171,33 @@ export function variantFor(topics: string[], items: Pick<IndexedBriefing, "slug"
   return matching.map((b) => b.slug).join(",");
 }
 
+/**
+ * A variant in one of the site's other languages is its slugs after the language's code and a colon
+ * ("fr:a,b"); the default language's has no prefix, so every variant stored before languages existed
+ * reads as it did. Slugs hold no colon, so the two never mix.
+ */
+const LANGUAGE_PREFIX = /^([a-z]{2,3}):/;
+
 export function slugsOfVariant(variant: string): string[] {
-  return variant === "" ? [] : variant.split(",");
+  const slugs = variant.replace(LANGUAGE_PREFIX, "");
+  return slugs === "" ? [] : slugs.split(",");
+}
+
+/** The language a variant is written in; null: the site's default. */
+export function languageOfVariant(variant: string): string | null {
+  return LANGUAGE_PREFIX.exec(variant)?.[1] ?? null;
+}
+
+/** The variant key for a reader of `language` (null or the default: no prefix). */
+export function inLanguage(variant: string, language: string | null | undefined, defaultLanguage: string): string {
+  return variant === "" || !language || language === defaultLanguage ? variant : `${language}:${variant}`;
 }
 
 export interface Recipient {
   id: number;
   topics: string[];
+  /** The reader's language (null or absent: the site's default). */
+  language?: string | null;
 }
 
 export interface PlannedChunk {
@@ -202,11 +222,13 @@ export function planChunks(
   items: Pick<IndexedBriefing, "slug" | "tags">[],
   firstChunk: number,
   received: ReceivedElsewhere = new Map(),
+  defaultLanguage = "",
 ): PlannedChunk[] {
   const withMail = page
     .map((r) => {
       const had = received.get(r.id);
-      return { id: r.id, variant: variantFor(r.topics, had ? items.filter((b) => !had.has(b.slug)) : items) };
+      const variant = variantFor(r.topics, had ? items.filter((b) => !had.has(b.slug)) : items);
+      return { id: r.id, variant: inLanguage(variant, r.language, defaultLanguage) };
     })
     .filter((r) => r.variant !== "");
   const chunks: PlannedChunk[] = [];

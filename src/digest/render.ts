@@ -3,6 +3,8 @@
 import { createElement } from "react";
 import Digest, { type DigestItem, digestSubject } from "../../emails/Digest.tsx";
 import type { BriefingIndex, IndexedBriefing } from "../content/schema.ts";
+import { defaultLanguage, type Locale, localeFor } from "../i18n/locale.ts";
+import { MAIL_CATALOGUES, mailEn } from "../i18n/mail-messages.ts";
 import { renderMail } from "../mail/render.ts";
 import { briefingUrl, outcomeUrl } from "../render/briefing-html.ts";
 import type { Cadence } from "./plan.ts";
@@ -25,13 +27,18 @@ export interface EditionInfo {
   to: Date;
 }
 
-function digestItem(b: IndexedBriefing, base: string): DigestItem {
+/** The briefing in the mail's language: its translation's words, or the original marked with its language. */
+function digestItem(original: IndexedBriefing, base: string, locale: Locale, originalTag: string): DigestItem {
+  const t = locale.prefix ? original.translations?.[locale.code] : undefined;
+  const b = t ? { ...original, ...t } : original;
+  const untranslated = locale.prefix && !t ? { lang: originalTag } : {};
   return {
     slug: b.slug,
     title: b.title,
     url: briefingUrl(base, b.slug),
     published: b.published,
     summary: b.summary,
+    ...untranslated,
     outcomes: b.outcomes.map((o) => ({
       id: o.id,
       headline: o.headline,
@@ -52,15 +59,18 @@ export function webCopyUrl(base: string, editionId: string): string {
  */
 export async function renderVariant(
   content: Pick<BriefingIndex, "site">,
-  base: string,
+  origin: string,
   edition: EditionInfo,
   items: IndexedBriefing[],
+  language: string | null = null,
 ): Promise<RenderedVariant> {
   const { site } = content;
-  const subject = digestSubject(
-    site.title,
-    items.map((b) => b.title),
-  );
+  const locale = localeFor(site, language ?? defaultLanguage(site));
+  const m = MAIL_CATALOGUES[locale.code] ?? mailEn;
+  // Pages of the reader's language; the web copy of the edition is one for every language.
+  const base = `${origin}${locale.prefix}`;
+  const titleIn = (b: IndexedBriefing) => (locale.prefix ? b.translations?.[locale.code]?.title : undefined) ?? b.title;
+  const subject = digestSubject(site.title, items.map(titleIn), m);
   let shown = items.length;
   for (;;) {
     const rendered = await renderMail(
@@ -69,13 +79,14 @@ export async function renderVariant(
         siteUrl: `${base}/`,
         publisher: site.publisher,
         postalAddress: site.postalAddress,
-        language: site.language,
+        language: locale.tag,
+        m,
         cadence: edition.cadence,
         editionId: edition.id,
         editionDate: edition.to.toISOString(),
-        items: items.slice(0, shown).map((b) => digestItem(b, base)),
-        moreItems: items.slice(shown).map((b) => ({ title: b.title, url: briefingUrl(base, b.slug) })),
-        webUrl: webCopyUrl(base, edition.id),
+        items: items.slice(0, shown).map((b) => digestItem(b, base, locale, site.language)),
+        moreItems: items.slice(shown).map((b) => ({ title: titleIn(b), url: briefingUrl(base, b.slug) })),
+        webUrl: webCopyUrl(origin, edition.id),
         unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
         preferencesUrl: PREFERENCES_PLACEHOLDER,
       }),

@@ -35,6 +35,21 @@ export const mailEn = {
     "change how often and which topics",
     " at any time, or leave with one click from any mail.",
   ],
+  digestReason: (cadence: Cadence, site: string) =>
+    cadence === "instant"
+      ? `You receive this alert because you subscribed to ${site} as it happens.`
+      : `You receive this ${cadence} digest because you subscribed to ${site}.`,
+  viewInBrowser: "View in browser",
+  digestHeading: (cadence: Cadence, items: number) =>
+    cadence === "instant" ? `New ${items > 1 ? "briefings" : "briefing"}` : "Key outcomes",
+  keyOutcomes: "Key outcomes",
+  published: (date: string) => `Published ${date}`,
+  readFull: "Read the full briefing →",
+  alsoPublished: "Also published:",
+  leftOut: ["Left out here to keep this mail short: the ", "web copy of this digest", " has their key outcomes too."],
+  subjectMore: (n: number) => ` + ${n} more`,
+  /** Beside a briefing that has no translation into the reader's language. */
+  untranslated: "",
 };
 
 export type MailMessages = typeof mailEn;
@@ -70,6 +85,24 @@ export const mailFr: MailMessages = {
     "changer la fréquence et les thèmes",
     " à tout moment, ou vous désabonner en un clic depuis n’importe quel courriel.",
   ],
+  digestReason: (cadence, site) =>
+    cadence === "instant"
+      ? `Vous recevez cette alerte parce que vous êtes abonné à ${site} dès la parution.`
+      : `Vous recevez ce résumé ${cadence === "weekly" ? "hebdomadaire" : "quotidien"} parce que vous êtes abonné à ${site}.`,
+  viewInBrowser: "Voir dans le navigateur",
+  digestHeading: (cadence, items) =>
+    cadence === "instant" ? (items > 1 ? "Nouvelles notes" : "Nouvelle note") : "Principaux résultats",
+  keyOutcomes: "Principaux résultats",
+  published: (date) => `Publiée le ${date}`,
+  readFull: "Lire la note complète →",
+  alsoPublished: "Également parues :",
+  leftOut: [
+    "Omises ici pour garder ce courriel court : la ",
+    "version en ligne de ce résumé",
+    " donne aussi leurs principaux résultats.",
+  ],
+  subjectMore: (n) => ` + ${n} autres`,
+  untranslated: "(en anglais)",
 };
 
 export const MAIL_CATALOGUES: Record<string, MailMessages> = { en: mailEn, fr: mailFr };

@@ -10,6 +10,8 @@ export interface SeedOptions {
   cadence?: Cadence;
   topics?: string[];
   status?: string;
+  /** The readers' language (absent: the site's default). */
+  language?: string;
 }
 
 /** Inserts `count` subscribers; returns their addresses in id order. */
@@ -18,15 +20,22 @@ export async function seedSubscribers(o: SeedOptions): Promise<string[]> {
   const now = new Date().toISOString();
   const statement = env.DB.prepare(
     `INSERT INTO subscribers (email, email_normalized, status, cadence, topics, confirm_nonce, created_at, updated_at,
-       consent_at, consent_source, consent_text_version, confirmed_at)
-     VALUES (?1, ?1, ?2, ?3, ?4, 'seed-nonce', ?5, ?5, ?5, 'import', 'test', ?5)`,
+       consent_at, consent_source, consent_text_version, confirmed_at, language)
+     VALUES (?1, ?1, ?2, ?3, ?4, 'seed-nonce', ?5, ?5, ?5, 'import', 'test', ?5, ?6)`,
   );
   for (let i = 0; i < emails.length; i += 500) {
     await env.DB.batch(
       emails
         .slice(i, i + 500)
         .map((e) =>
-          statement.bind(e, o.status ?? "confirmed", o.cadence ?? "daily", JSON.stringify(o.topics ?? []), now),
+          statement.bind(
+            e,
+            o.status ?? "confirmed",
+            o.cadence ?? "daily",
+            JSON.stringify(o.topics ?? []),
+            now,
+            o.language ?? null,
+          ),
         ),
     );
   }
