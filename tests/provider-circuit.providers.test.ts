@@ -75,10 +75,14 @@ describe("a spent quota is a pause, not a rate limit", () => {
     vi.spyOn(console, "error").mockImplementation((line: string) => void lines.push(line));
     vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
     await mockFaults({ outage: "dailyQuota" });
+    // Tomorrow (UTC) at 07:00: the admin view compares the pause with the real clock, so the simulated
+    // day must lie ahead of it (a fixed date made this test fail once that day had passed).
+    const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const { sim, deps, readers, answers, edition, isDone } = await setUp(250, {
-      at: new Date("2026-12-05T07:00:00Z"),
+      at: new Date(`${day}T07:00:00Z`),
     });
-    const reset = Date.parse("2026-12-06T00:00:00Z");
+    const reset = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
+    const resetIso = new Date(reset).toISOString();
     let during: Awaited<ReturnType<typeof progress>> | undefined;
     let over = false;
     await sim.run(deps, {
@@ -86,7 +90,7 @@ describe("a spent quota is a pause, not a rate limit", () => {
       done: async () => (await isDone()) || failed(answers).length > 30,
       limitMs: 2 * 24 * HOUR,
       onTime: async (now) => {
-        if (!during && now >= Date.parse("2026-12-05T12:00:00Z")) during = await progress(edition);
+        if (!during && now >= Date.parse(`${day}T12:00:00Z`)) during = await progress(edition);
         if (!over && now >= reset) {
           over = true;
           await mockFaults({});
@@ -101,9 +105,9 @@ describe("a spent quota is a pause, not a rate limit", () => {
     expect(during).toMatchObject({
       status: "sending",
       pending: readers.length,
-      paused: { until: "2026-12-06T00:00:00.000Z", reason: expect.stringContaining("daily_quota_exceeded") },
+      paused: { until: resetIso, reason: expect.stringContaining("daily_quota_exceeded") },
     });
-    expect(lines.some((l) => l.includes('"provider-paused"') && l.includes("2026-12-06T00:00:00.000Z"))).toBe(true);
+    expect(lines.some((l) => l.includes('"provider-paused"') && l.includes(resetIso))).toBe(true);
     // Nothing was called between the quota answer and the reset; after it, each reader got one mail.
     const accepted = answers.filter((a) => a.outcome.ok);
     expect(accepted.every((a) => a.at >= reset)).toBe(true);
