@@ -31,7 +31,9 @@ describe("an edition to English and French readers", () => {
 
     const fr = byReader(french[0]!);
     // The French title, shortened to the subject's 120 characters.
-    expect(fr.subject).toMatch(/^briefwire: Les ministres de la Défense de l'OTAN se réunissent sur la dissuasion, .*…$/);
+    expect(fr.subject).toMatch(
+      /^briefwire: Les ministres de la Défense de l'OTAN se réunissent sur la dissuasion, .*…$/,
+    );
     expect(fr.html).toMatch(/<html[^>]* lang="fr"/);
     expect(fr.text).toMatch(/principaux résultats/i);
     expect(fr.text).toContain("Les Alliés ont fourni 20,9 milliards d'euros d'aide militaire à l'Ukraine");

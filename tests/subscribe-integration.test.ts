@@ -79,7 +79,7 @@ describe("double opt-in", () => {
     const confirmPath = linkIn(mail!.text, "confirm");
     const res = await get(confirmPath, { method: "POST", headers: { "CF-Connecting-IP": "198.51.100.9" } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("You're subscribed");
+    expect((await select(await res.text(), "h1"))[0]?.text).toBe("You're subscribed");
     expect(await row(email)).toMatchObject({ status: "confirmed", confirmed_ip: "198.51.100.9" });
 
     const welcome = (await mailsTo(email, 2)).find((m) => m.subject === "You're subscribed to briefwire")!;

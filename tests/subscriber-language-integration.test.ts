@@ -73,6 +73,39 @@ describe("the mails of a French reader", () => {
   });
 });
 
+describe("the pages a French reader meets", () => {
+  it("the form's answer, the confirm page, the confirmed page and the preferences are in French", async () => {
+    const email = fresh();
+    const answer = await postForm("/subscribe", { email, cadence: "daily", language: "fr" });
+    const inbox = await answer.text();
+    expect(inbox).toMatch(/<html lang="fr">/);
+    expect((await select(inbox, "h1"))[0]?.text).toBe("Consultez votre boîte de réception");
+    const [confirmation] = await mailsTo(email);
+    const confirmPath = linkIn(confirmation!.text, "confirm");
+    const confirmPage = await (await get(confirmPath)).text();
+    expect(confirmPage).toMatch(/<html lang="fr">/);
+    expect((await select(confirmPage, "main button"))[0]?.text).toBe("Confirmer mon abonnement");
+    const confirmed = await (await get(confirmPath, { method: "POST" })).text();
+    expect((await select(confirmed, "h1"))[0]?.text).toBe("Vous êtes abonné");
+    const welcome = (await mailsTo(email, 2)).find((m) => m.subject.startsWith("Vous êtes abonné"))!;
+    const preferences = await (await get(linkIn(welcome.text, "preferences"))).text();
+    expect((await select(preferences, "h1"))[0]?.text).toBe("Vos préférences");
+    expect((await select(preferences, "legend")).map((l) => l.text)).toEqual(["Fréquence", "Thèmes"]);
+    expect((await select(preferences, "select[name=language] option[selected]"))[0]?.attrs.value).toBe("fr");
+    const unsubscribe = await (await get(linkIn(welcome.text, "unsubscribe"))).text();
+    expect((await select(unsubscribe, "main button"))[0]?.text).toBe("Me désabonner");
+    expect(unsubscribe).not.toMatch(/Stop sending the digest/);
+  });
+
+  it("a bad address on the French form comes back in French, with French kept as the choice", async () => {
+    const res = await postForm("/subscribe", { email: "not-an-address", language: "fr" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect((await select(html, "h1"))[0]?.text).toBe("Vérifiez l’adresse");
+    expect((await select(html, "select[name=language] option[selected]"))[0]?.attrs.value).toBe("fr");
+  });
+});
+
 describe("the forms", () => {
   it("the French pages' form preselects French, the English pages' English", async () => {
     // The pages are built documents (the asset layer serves them, not the Worker).

@@ -2,6 +2,9 @@
 // against English by its type: a string missing from a catalogue does not compile.
 import type { Cadence } from "../cadences.ts";
 
+/** Why a signed link does not lead where it should (src/subscriptions/service.ts checkLink). */
+export type LinkProblem = "invalid" | "retired" | "unknown" | "expired" | "stale";
+
 export const en = {
   /** The language's own name, on the link that switches to it. */
   name: "English",
@@ -48,6 +51,70 @@ export const en = {
   calendarTagDescription: (tag: string) => `Events covered by the briefings tagged ${tag}.`,
   fullBriefing: "Full briefing:",
   keyOutcomesLead: "Key outcomes:",
+  /** The subscription pages (src/web/subscription-pages.ts); [before, after] pairs go around an address or link. */
+  sub: {
+    checkInboxTitle: "Check your inbox",
+    checkInboxBody:
+      "If the address can receive our digest, a mail with a confirmation link is on its way.\nOpen it and press the button to start your subscription.",
+    checkInboxHint:
+      "Nothing arrives? Look in the spam folder, or try again in a few minutes. If you don't confirm, you won't hear from us.",
+    checkAddressTitle: "Please check the address",
+    foreignTitle: "Please subscribe from this site's own page",
+    foreignBody:
+      "This form can only be sent from this site's own pages, so nothing was recorded. To subscribe, enter your address here.",
+    tooManyTitle: "Too many tries",
+    tooManyBody: "Please wait a minute and try again.",
+    problems: {
+      invalid: ["This link is not valid", "It may have been copied incompletely. Please open it again from the mail."],
+      retired: [
+        "This link is no longer valid",
+        "It comes from an older mail, or was changed on the way. To change or stop your subscription, use the links at the foot of the latest digest you received; or subscribe again below to choose afresh.",
+      ],
+      unknown: ["This link is not valid", "We don't know this subscription. You can subscribe again on the home page."],
+      expired: [
+        "This link has expired",
+        "Confirmation links work for 7 days. Subscribe again and we'll send you a fresh one.",
+      ],
+      stale: [
+        "This link is no longer valid",
+        "It belongs to an earlier subscription. Subscribe again and we'll send you a fresh confirmation.",
+      ],
+    } satisfies Record<LinkProblem, [string, string]>,
+    confirmTitle: "Confirm your subscription",
+    confirmBody: ["Press the button to start receiving the digest at ", "."],
+    confirmButton: "Confirm my subscription",
+    confirmIgnore: "Didn't ask for this? Just close this page; nothing happens.",
+    confirmedTitle: "You're subscribed",
+    confirmedBody: [
+      "The digest will come to ",
+      ". A welcome mail is on its way with links to change\nhow often you hear from us, or to leave.",
+    ],
+    choosePreferences: "Choose how often and which topics",
+    readLatest: "Read the latest briefings",
+    unsubscribeTitle: "Unsubscribe",
+    unsubscribeAsk: ["Stop sending the digest to ", "?"],
+    unsubscribeButton: "Unsubscribe",
+    ratherLess: ["Rather get less mail? ", "Switch to weekly or pick topics", " instead."],
+    unsubscribedTitle: "You're unsubscribed",
+    unsubscribedBody: [
+      "",
+      " will get no more digests. Changed your mind? Subscribe again below; we'll ask you to confirm.",
+    ],
+    notSubscribedTitle: "Not subscribed",
+    notSubscribedBody: ["", " is not subscribed at the moment."],
+    saved: "Saved. The next digest follows these settings.",
+    preferencesTitle: "Your preferences",
+    preferencesFor: "For",
+    preferenceCadences: {
+      instant: "As it happens: one mail within 15 minutes of new briefings",
+      daily: "Daily, when there is something new",
+      weekly: "Weekly, on Mondays",
+    } satisfies Record<Cadence, string>,
+    topics: "Topics",
+    topicsHint: "Tick none to get every briefing.",
+    savePreferences: "Save preferences",
+    unsubscribeAll: "Unsubscribe from everything",
+  },
 };
 
 export type Messages = typeof en;
@@ -97,6 +164,75 @@ export const fr: Messages = {
   calendarTagDescription: (tag) => `Les événements couverts par les notes sur le thème ${tag}.`,
   fullBriefing: "La note complète :",
   keyOutcomesLead: "Principaux résultats :",
+  sub: {
+    checkInboxTitle: "Consultez votre boîte de réception",
+    checkInboxBody:
+      "Si l’adresse peut recevoir notre résumé, un courriel avec un lien de confirmation est en route.\nOuvrez-le et appuyez sur le bouton pour commencer votre abonnement.",
+    checkInboxHint:
+      "Rien n’arrive ? Regardez dans les indésirables, ou réessayez dans quelques minutes. Sans confirmation, vous n’aurez plus de nouvelles de nous.",
+    checkAddressTitle: "Vérifiez l’adresse",
+    foreignTitle: "Abonnez-vous depuis une page de ce site",
+    foreignBody:
+      "Ce formulaire ne peut être envoyé que depuis les pages de ce site ; rien n’a été enregistré. Pour vous abonner, saisissez votre adresse ici.",
+    tooManyTitle: "Trop de tentatives",
+    tooManyBody: "Veuillez patienter une minute et réessayer.",
+    problems: {
+      invalid: [
+        "Ce lien n’est pas valide",
+        "Il a peut-être été copié en partie. Ouvrez-le de nouveau depuis le courriel.",
+      ],
+      retired: [
+        "Ce lien n’est plus valide",
+        "Il vient d’un ancien courriel, ou a été modifié en route. Pour changer ou arrêter votre abonnement, utilisez les liens en bas du dernier résumé reçu ; ou abonnez-vous de nouveau ci-dessous.",
+      ],
+      unknown: [
+        "Ce lien n’est pas valide",
+        "Nous ne connaissons pas cet abonnement. Vous pouvez vous abonner de nouveau sur la page d’accueil.",
+      ],
+      expired: [
+        "Ce lien a expiré",
+        "Les liens de confirmation sont valables 7 jours. Abonnez-vous de nouveau et nous vous en enverrons un nouveau.",
+      ],
+      stale: [
+        "Ce lien n’est plus valide",
+        "Il appartient à un abonnement précédent. Abonnez-vous de nouveau et nous vous enverrons une nouvelle confirmation.",
+      ],
+    },
+    confirmTitle: "Confirmez votre abonnement",
+    confirmBody: ["Appuyez sur le bouton pour recevoir le résumé à l’adresse ", "."],
+    confirmButton: "Confirmer mon abonnement",
+    confirmIgnore: "Vous n’avez rien demandé ? Fermez simplement cette page ; rien ne se passe.",
+    confirmedTitle: "Vous êtes abonné",
+    confirmedBody: [
+      "Le résumé arrivera à ",
+      ". Un courriel de bienvenue est en route, avec les liens pour changer\nla fréquence de nos envois, ou vous désabonner.",
+    ],
+    choosePreferences: "Choisir la fréquence et les thèmes",
+    readLatest: "Lire les dernières notes",
+    unsubscribeTitle: "Se désabonner",
+    unsubscribeAsk: ["Ne plus envoyer le résumé à ", " ?"],
+    unsubscribeButton: "Me désabonner",
+    ratherLess: ["Vous préférez moins de courriels ? ", "Passez à l’envoi hebdomadaire ou choisissez des thèmes", "."],
+    unsubscribedTitle: "Vous êtes désabonné",
+    unsubscribedBody: [
+      "",
+      " ne recevra plus de résumés. Vous avez changé d’avis ? Abonnez-vous de nouveau ci-dessous ; nous vous demanderons de confirmer.",
+    ],
+    notSubscribedTitle: "Pas d’abonnement",
+    notSubscribedBody: ["", " n’est pas abonné pour le moment."],
+    saved: "Enregistré. Le prochain résumé suivra ces réglages.",
+    preferencesTitle: "Vos préférences",
+    preferencesFor: "Pour",
+    preferenceCadences: {
+      instant: "Dès la parution : un courriel dans les 15 minutes suivant les nouvelles notes",
+      daily: "Quotidien, quand il y a du nouveau",
+      weekly: "Hebdomadaire, le lundi",
+    },
+    topics: "Thèmes",
+    topicsHint: "N’en cochez aucun pour recevoir toutes les notes.",
+    savePreferences: "Enregistrer les préférences",
+    unsubscribeAll: "Se désabonner de tout",
+  },
 };
 
 /** The catalogues the site can speak: a language in site.yaml without one here is a build error. */

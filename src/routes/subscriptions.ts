@@ -10,7 +10,7 @@ import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
 import { afterResponse, mediaType, requestMeta } from "../http/request.ts";
-import { defaultLanguage, languageProblem, localesOf } from "../i18n/locale.ts";
+import { defaultLanguage, languageProblem, localeFor, localesOf } from "../i18n/locale.ts";
 import type { MailMessage } from "../mail/queue.ts";
 import { mailboxOf, parseAddress } from "../subscriptions/address.ts";
 import {
@@ -51,7 +51,12 @@ export function subscriptionDeps(c: Context<AppEnv>): SubscriptionDeps {
   };
 }
 
-const ctx = (c: Context<AppEnv>) => ({ content: c.get("content"), base: c.get("base") });
+/** The page context, in `language` when it is one of the site's (a reader's, or the form's), else the default. */
+const ctx = (c: Context<AppEnv>, language?: unknown) => {
+  const site = c.get("content").site;
+  const code = typeof language === "string" && !languageProblem(site, language) ? language : defaultLanguage(site);
+  return { content: c.get("content"), base: c.get("base"), locale: localeFor(site, code) };
+};
 
 /** The address a personal page names; an erased subscriber's row only holds a hash of it. */
 const shownAddress = (s: Subscriber) => (s.erased_at ? "your address" : s.email);
@@ -122,6 +127,9 @@ function fromOtherSite(c: Context<AppEnv>, form: boolean): string | null {
   if (form && namedOrigin === undefined && fetchSite === undefined) return "Origin";
   return null;
 }
+
+/** The language a subscribe body asks for, if any (checked when the page's locale is chosen). */
+const formLanguage = (data: unknown) => (data as { language?: unknown } | null)?.language;
 
 /** Reads the subscribe body as JSON or a form, or says why it can't. */
 async function readSubscribeBody(c: Context): Promise<{ json: boolean; data: unknown } | { error: Response }> {
@@ -198,14 +206,14 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
   if (foreign) {
     const reason = "the subscribe form can only be sent from this site's own pages";
     if (body.json) return problem(c, 403, "Forbidden", [{ field: foreign, reason }]);
-    return htmlPage(c, foreignFormPage(ctx(c)), 403);
+    return htmlPage(c, foreignFormPage(ctx(c, formLanguage(body.data))), 403);
   }
   // Fail closed before anything is recorded: no provider outside local mode → 503.
   requireMailDelivery(c.env);
   const tooMany = (json: boolean) =>
     json
       ? problem(c, 429, "Too many tries", [{ field: "email", reason: "too many subscribe requests; wait a minute" }])
-      : htmlPage(c, tooManyTriesPage(ctx(c)), 429);
+      : htmlPage(c, tooManyTriesPage(ctx(c, formLanguage(body.data))), 429);
 
   if (!(await c.env.SUBSCRIBE_BY_CLIENT.limit({ key: meta.ip ?? "unknown" })).success) {
     const res = await tooMany(body.json);
@@ -224,7 +232,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
         .map((e) => (e.field === "email" ? `The address ${e.reason}.` : `${e.field} ${e.reason}.`))
         .join(" "),
     };
-    return htmlPage(c, subscribeErrorPage(ctx(c), state), 400);
+    return htmlPage(c, subscribeErrorPage(ctx(c, formLanguage(body.data)), state), 400);
   }
   // Per mailbox: "+tag" and capitalisation variants of one inbox share the limit.
   if (!(await c.env.SUBSCRIBE_BY_ADDRESS.limit({ key: mailboxOf(checked.normalized) })).success) {
@@ -247,7 +255,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
   );
   // Identical for new, pending, confirmed and unsubscribed addresses: nothing to enumerate.
   if (body.json) return c.json({ status: "pending" }, 202);
-  return htmlPage(c, checkInboxPage(ctx(c)));
+  return htmlPage(c, checkInboxPage(ctx(c, checked.language)));
 });
 
 const LINK_PROBLEM_STATUS = { invalid: 404, retired: 404, unknown: 404, expired: 410, stale: 410 } as const;
@@ -262,13 +270,16 @@ subscriptionRoutes.get("/confirm/:token", async (c) => {
   if (!link.ok) return linkProblem(c, link.problem);
   const { subscriber, nonce } = link;
   if (subscriber.status === "confirmed" && subscriber.confirm_nonce === nonce) {
-    return htmlPage(c, confirmedPage(ctx(c), subscriber.email, await linkFor(deps, "preferences", subscriber)));
+    return htmlPage(
+      c,
+      confirmedPage(ctx(c, subscriber.language), subscriber.email, await linkFor(deps, "preferences", subscriber)),
+    );
   }
   // A pending sign-up, or a re-subscription waiting for this link.
   const target = await pendingConfirmation(deps.db, subscriber, nonce);
   if (!target) return linkProblem(c, "stale");
   // Only a page with a button: link scanners that follow GETs must not confirm anyone.
-  return htmlPage(c, confirmPage(ctx(c), target.email, `/confirm/${c.req.param("token")}`));
+  return htmlPage(c, confirmPage(ctx(c, subscriber.language), target.email, `/confirm/${c.req.param("token")}`));
 });
 
 subscriptionRoutes.post("/confirm/:token", async (c) => {
@@ -280,7 +291,10 @@ subscriptionRoutes.post("/confirm/:token", async (c) => {
   const result = await confirm(deps, link.subscriber, link.nonce, requestMeta(c));
   if (result === "stale") return linkProblem(c, "stale");
   const subscriber = (await findById(deps.db, link.subscriber.id)) ?? link.subscriber;
-  return htmlPage(c, confirmedPage(ctx(c), subscriber.email, await linkFor(deps, "preferences", subscriber)));
+  return htmlPage(
+    c,
+    confirmedPage(ctx(c, subscriber.language), subscriber.email, await linkFor(deps, "preferences", subscriber)),
+  );
 });
 
 subscriptionRoutes.get("/unsubscribe/:token", async (c) => {
@@ -291,7 +305,12 @@ subscriptionRoutes.get("/unsubscribe/:token", async (c) => {
   // Never unsubscribes by itself: mail scanners open links.
   return htmlPage(
     c,
-    unsubscribePage(ctx(c), shownAddress(link.subscriber), `/unsubscribe/${c.req.param("token")}`, prefs),
+    unsubscribePage(
+      ctx(c, link.subscriber.language),
+      shownAddress(link.subscriber),
+      `/unsubscribe/${c.req.param("token")}`,
+      prefs,
+    ),
   );
 });
 
@@ -303,7 +322,7 @@ subscriptionRoutes.post("/unsubscribe/:token", async (c) => {
   if (!link.ok) return linkProblem(c, link.problem);
   const via = mediaType(c) === "" ? "page" : "post";
   await unsubscribe(deps, link.subscriber, requestMeta(c), via);
-  return htmlPage(c, unsubscribedPage(ctx(c), shownAddress(link.subscriber)));
+  return htmlPage(c, unsubscribedPage(ctx(c, link.subscriber.language), shownAddress(link.subscriber)));
 });
 
 const PreferencesSchema = z.object({
@@ -330,7 +349,10 @@ subscriptionRoutes.get("/preferences/:token", async (c) => {
   const deps = subscriptionDeps(c);
   const link = await checkLink(deps, c.req.param("token"), "preferences");
   if (!link.ok) return linkProblem(c, link.problem);
-  return htmlPage(c, preferencesPage(ctx(c), await preferencesState(c, deps, link.subscriber)));
+  return htmlPage(
+    c,
+    preferencesPage(ctx(c, link.subscriber.language), await preferencesState(c, deps, link.subscriber)),
+  );
 });
 
 subscriptionRoutes.post("/preferences/:token", tooLarge, async (c) => {
@@ -339,10 +361,11 @@ subscriptionRoutes.post("/preferences/:token", tooLarge, async (c) => {
   if (!link.ok) return linkProblem(c, link.problem);
   const state = await preferencesState(c, deps, link.subscriber);
   if (state.status !== "confirmed" && state.status !== "pending")
-    return htmlPage(c, preferencesPage(ctx(c), state), 409);
+    return htmlPage(c, preferencesPage(ctx(c, link.subscriber.language), state), 409);
   const type = mediaType(c);
   const form = type === "application/x-www-form-urlencoded" || type === "multipart/form-data" ? await readForm(c) : {};
-  if (!form) return htmlPage(c, preferencesPage(ctx(c), { ...state, error: `The form was not valid ${type}.` }), 400);
+  const here = ctx(c, link.subscriber.language);
+  if (!form) return htmlPage(c, preferencesPage(here, { ...state, error: `The form was not valid ${type}.` }), 400);
   const parsed = PreferencesSchema.safeParse({
     cadence: Array.isArray(form.cadence) ? form.cadence[0] : form.cadence,
     topics: form.topics === undefined ? [] : [form.topics].flat(),
@@ -359,7 +382,7 @@ subscriptionRoutes.post("/preferences/:token", tooLarge, async (c) => {
       : unknown.length
         ? `Unknown topic: ${unknown.join(", ")}.`
         : `language ${wrongLanguage}.`;
-    return htmlPage(c, preferencesPage(ctx(c), { ...state, error }), 400);
+    return htmlPage(c, preferencesPage(here, { ...state, error }), 400);
   }
   const cadence: Cadence = parsed.data.cadence;
   const topics = [...new Set(parsed.data.topics)].sort();
@@ -367,7 +390,13 @@ subscriptionRoutes.post("/preferences/:token", tooLarge, async (c) => {
   await savePreferences(deps, link.subscriber, cadence, topics, requestMeta(c), chosen);
   return htmlPage(
     c,
-    preferencesPage(ctx(c), { ...state, cadence, topics, ...(chosen ? { language: chosen } : {}), saved: true }),
+    preferencesPage(ctx(c, chosen ?? link.subscriber.language), {
+      ...state,
+      cadence,
+      topics,
+      ...(chosen ? { language: chosen } : {}),
+      saved: true,
+    }),
   );
 });
 

@@ -118,9 +118,10 @@ function languageSwitch(path: string, locale: Locale, alternates: Locale[] | und
 /** A page of this site from its content and base URL: the shape most routes need. */
 export function sitePage(
   ctx: { content: { site: Site; version: string }; base: string },
-  p: { title: string; path: string; main: Html; description?: string; noindex?: boolean },
+  p: { title: string; path: string; main: Html; description?: string; noindex?: boolean; locale?: Locale },
 ): Html {
   return page({
+    ...(p.locale ? { locale: p.locale } : {}),
     site: ctx.content.site,
     base: ctx.base,
     title: p.title,
