@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import site from "../.generated/site.json";
+import { vocabularyOf } from "../src/subscriptions/csv-import.ts";
 import { consumeImportBatch, type ImportPieceMessage, importJob } from "../src/subscriptions/import-jobs.ts";
 import { receiveImport } from "../src/subscriptions/import-receive.ts";
 import { countedD1 } from "../tests/support/counted-d1.ts";
@@ -35,7 +36,7 @@ it("imports generated rows in pieces", async () => {
   const received = await receiveImport(
     { ...env, DB: counted.db, IMPORT_QUEUE: queue as never },
     generated(rows),
-    site.tags,
+    vocabularyOf(site),
     true,
   );
   const uploadQueries = counted.since(0).queries;
@@ -47,7 +48,11 @@ it("imports generated rows in pieces", async () => {
   for (const body of queued) {
     const mark = counted.statements.length;
     const message = { id: "m", timestamp: new Date(), body, attempts: 1, ack() {}, retry() {} };
-    await consumeImportBatch(counted.db, { queue: "briefwire-import", messages: [message] } as never, site.tags);
+    await consumeImportBatch(
+      counted.db,
+      { queue: "briefwire-import", messages: [message] } as never,
+      vocabularyOf(site),
+    );
     const spent = counted.since(mark);
     maxQueries = Math.max(maxQueries, spent.queries);
     maxRowsWritten = Math.max(maxRowsWritten, spent.rowsWritten);

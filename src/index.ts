@@ -11,6 +11,7 @@ import { handleQueue, handleScheduled } from "./digest/consumer.ts";
 import type { DigestMessage } from "./digest/queue-messages.ts";
 import type { Bindings } from "./env.ts";
 import { handleMailQueue, MAIL_DEAD_LETTER_QUEUE, MAIL_QUEUE, type MailMessage } from "./mail/queue.ts";
+import { vocabularyOf } from "./subscriptions/csv-import.ts";
 import { consumeImportBatch, type ImportPieceMessage } from "./subscriptions/import-jobs.ts";
 import { CLEANUP_CRON, expireStale } from "./subscriptions/retention.ts";
 
@@ -50,7 +51,7 @@ export default {
   },
   queue: (batch, env) =>
     batch.queue === IMPORT_QUEUE
-      ? consumeImportBatch(env.DB, batch as MessageBatch<ImportPieceMessage>, site.tags)
+      ? consumeImportBatch(env.DB, batch as MessageBatch<ImportPieceMessage>, vocabularyOf(site))
       : batch.queue === MAIL_QUEUE || batch.queue === MAIL_DEAD_LETTER_QUEUE
         ? handleMailQueue(batch as MessageBatch<MailMessage>, env)
         : logConfigError(

@@ -4,6 +4,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
+import { vocabularyOf } from "../src/subscriptions/csv-import.ts";
 import { consumeImportBatch, type ImportPieceMessage } from "../src/subscriptions/import-jobs.ts";
 import { select } from "./support/html.ts";
 import { SITE } from "./support/worker.ts";
@@ -28,7 +29,7 @@ async function deliverAll() {
   while (queued.length) {
     const body = queued.shift() as ImportPieceMessage;
     const message = { id: "m", timestamp: new Date(), body, attempts: 1, ack() {}, retry() {} };
-    await consumeImportBatch(env.DB, { queue: "briefwire-import", messages: [message] } as never, site.tags);
+    await consumeImportBatch(env.DB, { queue: "briefwire-import", messages: [message] } as never, vocabularyOf(site));
   }
 }
 
@@ -99,7 +100,7 @@ describe("the console's import", () => {
     const noEmail = await upload(new File(["name,cadence\nann,daily\n"], "names.csv", { type: "text/csv" }));
     expect(noEmail.status).toBe(400);
     expect((await errorOf(noEmail)).text).toBe(
-      "CSV file, first line: the first line must be the header email,cadence,tags",
+      "CSV file, first line: the first line must be the header email,cadence,tags,language",
     );
     const huge = await call("/admin/subscribers/import", {
       method: "POST",

@@ -25,7 +25,12 @@ async function upload(csv: string, alwaysJob = false) {
   const queued: ImportPieceMessage[] = [];
   const queue = { sendBatch: async (m: { body: ImportPieceMessage }[]) => void queued.push(...m.map((x) => x.body)) };
   const body = new Blob([csv]).stream();
-  const received = await receiveImport({ ...env, IMPORT_QUEUE: queue as never }, body, TAGS, alwaysJob);
+  const received = await receiveImport(
+    { ...env, IMPORT_QUEUE: queue as never },
+    body,
+    { tags: TAGS, languages: ["en", "fr"] },
+    alwaysJob,
+  );
   return { received, queued };
 }
 
@@ -49,7 +54,7 @@ async function deliver(message: ImportPieceMessage, attempts = 1, db: D1Database
       },
     ],
   } as unknown as MessageBatch<ImportPieceMessage>;
-  await consumeImportBatch(db, batch, TAGS);
+  await consumeImportBatch(db, batch, { tags: TAGS, languages: ["en", "fr"] });
   return outcome;
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createDocumentApp } from "../src/documents/app.ts";
 import { compile, SEED_FILE, SEED_FRENCH_FILE } from "./support/fixtures.ts";
 import { select } from "./support/html.ts";
-import { get, linkIn, mailsTo, postForm, postJson, row } from "./support/worker.ts";
+import { ADMIN, get, linkIn, mailsTo, postForm, postJson, row } from "./support/worker.ts";
 
 let n = 0;
 const fresh = () => `lang.${Date.now().toString(36)}.${n++}@example.org`;
@@ -158,5 +158,41 @@ describe("the preferences page", () => {
     expect(refused.status).toBe(400);
     expect((await refused.text()).replaceAll("&#39;", "'")).toContain(`language ${REASON}.`);
     expect(await row(email)).toMatchObject({ cadence: "daily", language: "fr" });
+  });
+});
+
+describe("the CSV import", () => {
+  it("takes a language column: valid codes are stored, anything else is an invalid line with its reason", async () => {
+    const [a, b, c, d] = [fresh(), fresh(), fresh(), fresh()];
+    const csv = [
+      "email,cadence,tags,language",
+      `${a},daily,,fr`,
+      `${b},weekly,,en`,
+      `${c},daily,,de`,
+      `${d},daily,,`,
+    ].join("\n");
+    const res = await get("/admin/subscribers/import", {
+      method: "POST",
+      headers: { ...ADMIN, "Content-Type": "text/csv" },
+      body: csv,
+    });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { added: number; invalid: { line: number; reason: string }[] };
+    expect(report.added).toBe(3);
+    expect(report.invalid).toEqual([{ line: 4, reason: REASON.replace(/^/, "language ") }]);
+    expect(await row(a)).toMatchObject({ status: "confirmed", language: "fr" });
+    expect(await row(b)).toMatchObject({ language: "en" });
+    expect(await row(c)).toBeNull();
+    expect(await row(d)).toMatchObject({ language: null });
+
+    // A later import changes the language of a confirmed reader; an empty cell leaves it.
+    const again = await get("/admin/subscribers/import", {
+      method: "POST",
+      headers: { ...ADMIN, "Content-Type": "text/csv" },
+      body: ["email,language", `${a},en`, `${b},`].join("\n"),
+    });
+    expect(((await again.json()) as { updated: number }).updated).toBe(2);
+    expect(await row(a)).toMatchObject({ language: "en" });
+    expect(await row(b)).toMatchObject({ language: "en" });
   });
 });

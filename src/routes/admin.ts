@@ -20,6 +20,7 @@ import { mediaType } from "../http/request.ts";
 import { validate } from "../http/validation.ts";
 import { providerPause } from "../mail/provider-state.ts";
 import { parseAddress } from "../subscriptions/address.ts";
+import { vocabularyOf } from "../subscriptions/csv-import.ts";
 import { importJob, reportHead, reportLines, stopImport } from "../subscriptions/import-jobs.ts";
 import { receiveImport } from "../subscriptions/import-receive.ts";
 import { NotText } from "../subscriptions/import-upload.ts";
@@ -72,10 +73,9 @@ adminRoutes.post(
     if (type !== "text/csv" && type !== "text/plain") {
       return problem(c, 415, "Unsupported media type", [{ field: "Content-Type", reason: "must be text/csv" }]);
     }
-    const tags = c.get("content").tags;
     let outcome: Awaited<ReturnType<typeof receiveImport>>;
     try {
-      outcome = await receiveImport(c.env, c.req.raw.body, tags);
+      outcome = await receiveImport(c.env, c.req.raw.body, vocabularyOf(c.get("content")));
     } catch (e) {
       if (e instanceof NotText) return problem(c, 400, "Invalid CSV", [{ field: "body", reason: e.message }]);
       throw e;

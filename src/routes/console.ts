@@ -37,6 +37,7 @@ import { rejectOtherMethods } from "../http/methods.ts";
 import { providerPause } from "../mail/provider-state.ts";
 import { givenUpMail } from "../mail/queue.ts";
 import { parseAddress } from "../subscriptions/address.ts";
+import { vocabularyOf } from "../subscriptions/csv-import.ts";
 import { subscriberGrowth } from "../subscriptions/growth.ts";
 import { importJob, reportHead, stopImport } from "../subscriptions/import-jobs.ts";
 import { type Received, receiveImport } from "../subscriptions/import-receive.ts";
@@ -334,7 +335,7 @@ async function receiveUpload(c: Context<AppEnv>): Promise<Response> {
   }
   let received: Received;
   try {
-    received = await receiveImport(c.env, file.stream(), c.get("content").tags, true);
+    received = await receiveImport(c.env, file.stream(), vocabularyOf(c.get("content")), true);
   } catch (e) {
     if (e instanceof NotText) return uploadFailed(c, 400, "file", e.message);
     throw e;

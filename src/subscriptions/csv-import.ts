@@ -2,6 +2,8 @@
 // importRows() writes the valid ones in chunks. Bad rows are reported by line and never stop the rest.
 import Papa from "papaparse";
 import { CADENCE_REASON, type Cadence, isCadence } from "../cadences.ts";
+import type { SiteInfo } from "../content/schema.ts";
+import { localesOf } from "../i18n/locale.ts";
 import { erasedKey, parseAddress } from "./address.ts";
 import { CONSENT_TEXT_VERSION } from "./store.ts";
 import { newNonce } from "./tokens.ts";
@@ -14,6 +16,18 @@ export interface ImportRow {
   cadence?: Cadence;
   /** Absent: an existing subscriber keeps theirs; a new one gets every topic ([]). */
   topics?: string[];
+  /** Absent: an existing subscriber keeps theirs; a new one gets the site's default language. */
+  language?: string;
+}
+
+/** What an import checks cells against: the site's topics and languages. */
+export interface ImportVocabulary {
+  tags: readonly string[];
+  languages: readonly string[];
+}
+
+export function vocabularyOf(info: Pick<SiteInfo, "site" | "tags">): ImportVocabulary {
+  return { tags: info.tags, languages: localesOf(info.site).map((l) => l.code) };
 }
 
 export interface LineProblem {
@@ -31,6 +45,7 @@ function checkRow(
   line: number,
   firstLine: Map<string, number>,
   knownTags: ReadonlySet<string>,
+  languages: readonly string[],
 ): ImportRow | string {
   const address = parseAddress(record.email ?? "");
   if (!address.ok) return `email ${address.reason}`;
@@ -50,6 +65,9 @@ function checkRow(
   // A topic no briefing uses would never match an edition: the subscriber would silently get nothing.
   const unknownTopic = topics.find((t) => !knownTags.has(t));
   if (unknownTopic) return `tags: "${unknownTopic}" is not a topic of this site`;
+  const language = (record.language ?? "").trim();
+  if (language !== "" && !languages.includes(language))
+    return `language must be one of this site's languages: ${languages.join(", ")}`;
   const seen = firstLine.get(address.normalized);
   if (seen) return `duplicate of line ${seen}`;
   firstLine.set(address.normalized, line);
@@ -59,17 +77,18 @@ function checkRow(
     normalized: address.normalized,
     ...(isCadence(cadence) ? { cadence } : {}),
     ...(cell ? { topics: topics.sort() } : {}),
+    ...(language ? { language } : {}),
   };
 }
 
-const COLUMNS = ["email", "cadence", "tags"];
+const COLUMNS = ["email", "cadence", "tags", "language"];
 
 /** The header's column names as an import reads them. */
 export const headerFields = (fields: readonly string[]) => fields.map((h) => h.trim().toLowerCase());
 
 /** Why a header cannot be imported, or null when it can. */
 export function headerProblem(fields: readonly string[]): string | null {
-  if (!fields.includes("email")) return "the first line must be the header email,cadence,tags";
+  if (!fields.includes("email")) return "the first line must be the header email,cadence,tags,language";
   const unknownColumns = fields.filter((f) => !COLUMNS.includes(f));
   return unknownColumns.length ? `unknown column(s): ${unknownColumns.join(", ")}` : null;
 }
@@ -88,13 +107,14 @@ export interface NumberedRecord {
 export function checkRecords(
   records: Iterable<NumberedRecord>,
   firstLine: Map<string, number>,
-  knownTags: readonly string[],
+  known: ImportVocabulary,
 ): { rows: ImportRow[]; invalid: LineProblem[] } {
   const rows: ImportRow[] = [];
   const invalid: LineProblem[] = [];
-  const tags = new Set(knownTags);
+  const tags = new Set(known.tags);
   for (const { line, record, broken } of records) {
-    const checked = broken !== undefined ? `unreadable row: ${broken}` : checkRow(record, line, firstLine, tags);
+    const checked =
+      broken !== undefined ? `unreadable row: ${broken}` : checkRow(record, line, firstLine, tags, known.languages);
     if (typeof checked === "string") invalid.push({ line, reason: checked });
     else rows.push(checked);
   }
@@ -105,7 +125,7 @@ export function checkRecords(
  * Header `email,cadence,tags` (cadence and tags may be absent or empty; tags are `;`-separated and must
  * be topics of this site). An absent column or an empty cell leaves an existing subscriber's value as it is.
  */
-export function parseImport(csv: string, knownTags: readonly string[]): ParsedImport {
+export function parseImport(csv: string, known: ImportVocabulary): ParsedImport {
   const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
     header: true,
     skipEmptyLines: "greedy",
@@ -118,7 +138,7 @@ export function parseImport(csv: string, knownTags: readonly string[]): ParsedIm
   for (const e of parsed.errors) if (e.row !== undefined) broken.set(e.row, e.message);
   // Line 1 is the header. (A quoted field spanning lines would shift later numbers; addresses have none.)
   const records = parsed.data.map((record, index) => ({ line: index + 2, record, broken: broken.get(index) }));
-  return { ok: true, ...checkRecords(records, new Map(), knownTags) };
+  return { ok: true, ...checkRecords(records, new Map(), known) };
 }
 
 export interface ImportResult {
@@ -131,8 +151,8 @@ export interface ImportResult {
 
 // D1 allows 100 bound parameters per statement.
 const LOOKUP_PER_STATEMENT = 99;
-const ROWS_PER_INSERT = 19; // 2 shared + 5 per row
-const ROWS_PER_UPDATE = 33; // 1 shared + 3 per row
+const ROWS_PER_INSERT = 16; // 2 shared + 6 per row
+const ROWS_PER_UPDATE = 24; // 1 shared + 4 per row
 const STATEMENTS_PER_BATCH = 50;
 
 export const SKIP_REASONS: Record<string, string> = {
@@ -222,8 +242,8 @@ export function insertStatements(
   return chunked(fresh, ROWS_PER_INSERT).flatMap((chunk) => {
     const values = chunk
       .map((_, i) => {
-        const p = 3 + i * 5;
-        return `(?${p}, ?${p + 1}, 'confirmed', ?${p + 2}, ?${p + 3}, ?${p + 4}, ?1, ?1, ?1, 'import', ?2, ?1)`;
+        const p = 3 + i * 6;
+        return `(?${p}, ?${p + 1}, 'confirmed', ?${p + 2}, ?${p + 3}, ?${p + 4}, ?1, ?1, ?1, 'import', ?2, ?1, ?${p + 5})`;
       })
       .join(", ");
     const addresses = chunk.map((_, i) => `?${i + 2}`).join(", ");
@@ -231,7 +251,7 @@ export function insertStatements(
       db
         .prepare(
           `INSERT INTO subscribers (email, email_normalized, status, cadence, topics, confirm_nonce, created_at, updated_at,
-             consent_at, consent_source, consent_text_version, confirmed_at)
+             consent_at, consent_source, consent_text_version, confirmed_at, language)
            VALUES ${values}
            ${onConflict === "skip" ? "ON CONFLICT (email_normalized) DO NOTHING" : ""}
            RETURNING email_normalized`,
@@ -245,6 +265,7 @@ export function insertStatements(
             r.cadence ?? "daily",
             JSON.stringify(r.topics ?? []),
             newNonce(),
+            r.language ?? null,
           ]),
         ),
       db
@@ -265,12 +286,17 @@ export function insertStatements(
  */
 export function updateStatements(db: D1Database, confirmed: ImportRow[], stamp: string): D1PreparedStatement[] {
   return chunked(confirmed, ROWS_PER_UPDATE).flatMap((chunk) => {
-    const values = chunk.map((_, i) => `(?${2 + i * 3}, ?${3 + i * 3}, ?${4 + i * 3})`).join(", ");
+    const values = chunk.map((_, i) => `(?${2 + i * 4}, ?${3 + i * 4}, ?${4 + i * 4}, ?${5 + i * 4})`).join(", ");
     const params = [
       stamp,
-      ...chunk.flatMap((r) => [r.normalized, r.cadence ?? null, r.topics ? JSON.stringify(r.topics) : null]),
+      ...chunk.flatMap((r) => [
+        r.normalized,
+        r.cadence ?? null,
+        r.topics ? JSON.stringify(r.topics) : null,
+        r.language ?? null,
+      ]),
     ];
-    const file = `WITH file (address, cadence, topics) AS (VALUES ${values})`;
+    const file = `WITH file (address, cadence, topics, language) AS (VALUES ${values})`;
     return [
       db
         .prepare(
@@ -285,6 +311,7 @@ export function updateStatements(db: D1Database, confirmed: ImportRow[], stamp: 
           `${file} UPDATE subscribers SET
              cadence = COALESCE(file.cadence, subscribers.cadence),
              topics = COALESCE(file.topics, subscribers.topics),
+             language = COALESCE(file.language, subscribers.language),
              updated_at = ?1
            FROM file WHERE file.address = subscribers.email_normalized AND subscribers.status = 'confirmed'
            RETURNING subscribers.email_normalized`,

@@ -8,6 +8,7 @@ import {
   checkRecords,
   classifyRows,
   headerFields,
+  type ImportVocabulary,
   insertStatements,
   type LineProblem,
   type NumberedRecord,
@@ -148,7 +149,7 @@ export type PieceOutcome = "applied" | "already-applied" | "job-not-importing" |
 export async function applyPiece(
   db: D1Database,
   message: ImportPieceMessage,
-  knownTags: readonly string[],
+  known: ImportVocabulary,
   now = new Date(),
 ): Promise<PieceOutcome> {
   const piece = await db
@@ -166,7 +167,7 @@ export async function applyPiece(
   const records = recordsOf(piece.header, piece);
   const firstLine = await linesSeen(db, message.job, records);
   const earlier = new Set(firstLine.keys());
-  const { rows, invalid } = checkRecords(records, firstLine, knownTags);
+  const { rows, invalid } = checkRecords(records, firstLine, known);
   const { fresh, confirmed, skipped } = await classifyRows(db, rows);
   const report = [
     ...invalid.map((p) => ({ ...p, kind: "invalid" as const })),
@@ -228,11 +229,11 @@ export async function stopImport(db: D1Database, job: string, reason: string, no
 export async function consumeImportBatch(
   db: D1Database,
   batch: MessageBatch<ImportPieceMessage>,
-  knownTags: readonly string[],
+  known: ImportVocabulary,
 ): Promise<void> {
   for (const message of batch.messages) {
     try {
-      const outcome = await applyPiece(db, message.body, knownTags);
+      const outcome = await applyPiece(db, message.body, known);
       console.log(JSON.stringify({ event: "import-piece", job: message.body.job, seq: message.body.seq, outcome }));
       message.ack();
     } catch (e) {

@@ -1,7 +1,7 @@
 // One upload, two ways: a file of one piece is imported in the request (the answer has the report, as
 // it always had); a bigger one becomes an import job applied piece by piece by the import queue.
 import type { Bindings } from "../env.ts";
-import { type ImportResult, importRows, parseImport } from "./csv-import.ts";
+import { type ImportResult, type ImportVocabulary, importRows, parseImport } from "./csv-import.ts";
 import { createImportJob, type ImportPieceMessage } from "./import-jobs.ts";
 import { type Piece, startUpload } from "./import-upload.ts";
 
@@ -14,7 +14,7 @@ export type Received =
 export async function receiveImport(
   env: Bindings,
   body: ReadableStream<Uint8Array> | null,
-  tags: readonly string[],
+  known: ImportVocabulary,
   alwaysJob = false,
 ): Promise<Received> {
   const start = await startUpload(body ?? new Blob([]).stream());
@@ -23,7 +23,7 @@ export async function receiveImport(
   const second = first.done ? first : await start.pieces.next();
   if (second.done && !alwaysJob) {
     const csv = `${start.header}\n${first.done ? "" : first.value.csv}`;
-    const parsed = parseImport(csv, tags);
+    const parsed = parseImport(csv, known);
     if (!parsed.ok) return { kind: "refused", field: "header", reason: parsed.reason };
     const written = await importRows(env.DB, parsed.rows);
     return { kind: "done", result: { ...written, invalid: parsed.invalid } };

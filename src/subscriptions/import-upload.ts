@@ -88,7 +88,7 @@ export async function startUpload(stream: ReadableStream<Uint8Array>): Promise<U
     return {
       ok: false,
       field: "header",
-      reason: "the file is empty: the first line must be the header email,cadence,tags",
+      reason: "the file is empty: the first line must be the header email,cadence,tags,language",
     };
   }
   const fields = headerFields(Papa.parse<string[]>(header).data[0] ?? []);
