@@ -10,7 +10,7 @@ import type { AppEnv, Bindings } from "./env.ts";
 import { rejectOtherMethods } from "./http/methods.ts";
 import { problem } from "./http/problem.ts";
 import { securityHeaders } from "./http/security-headers.ts";
-import { localeOfPath } from "./i18n/locale.ts";
+import { localeOfPath, localesOf } from "./i18n/locale.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { archiveRoutes } from "./routes/archive.ts";
 import { consoleRoutes } from "./routes/console.ts";
@@ -49,6 +49,8 @@ export function createApp(content: SiteInfo, options: AppOptions = {}) {
   app.route("/", subscriptionRoutes);
   app.route("/", outboxRoutes);
   app.route("/", archiveRoutes);
+  // The archive again under each other language's prefix (/fr/digests), in that language.
+  for (const locale of localesOf(content.site).slice(1)) app.route(locale.prefix, archiveRoutes);
   app.route("/", webhookRoutes);
   // The console's pages first: the JSON API's auth middleware covers every other path under /admin.
   app.route("/", consoleRoutes);

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { runDigest, seedSubscribers, waitUntilDone } from "./support/digest.ts";
 import { SEED_SLUG } from "./support/fixtures.ts";
-import { type OutboxMessage, outbox } from "./support/worker.ts";
+import { select } from "./support/html.ts";
+import { get, type OutboxMessage, outbox } from "./support/worker.ts";
 
 const WINDOW = { from: "2024-10-16T00:00:00Z", to: "2024-10-17T07:00:00Z" };
 
@@ -41,6 +42,23 @@ describe("an edition to English and French readers", () => {
     expect(fr.text).toContain("Lire la note complète");
     expect(fr.text).toContain("Se désabonner");
     expect(fr.html).toContain(`http://localhost:8787/fr/briefings/${SEED_SLUG}#ukraine-military-aid`);
+    expect(fr.html).toContain(`http://localhost:8787/fr/digests/${edition}`);
+    // The web copy in French, the archive listing it, and the English ones as they were.
+    const copy = await get(`/fr/digests/${edition}`);
+    expect(copy.status).toBe(200);
+    const copyHtml = await copy.text();
+    expect(copyHtml).toMatch(/<html lang="fr">/);
+    expect((await select(copyHtml, "h1"))[0]?.text).toMatch(/^Résumé quotidien, 17 octobre 2024$/);
+    expect((await select(copyHtml, ".digest-item h2 a"))[0]?.attrs.href).toBe(`/fr/briefings/${SEED_SLUG}`);
+    expect((await select(copyHtml, "link[rel=alternate][hreflang=en-GB]"))[0]?.attrs.href).toBe(
+      `http://localhost:8787/digests/${edition}`,
+    );
+    const archive = await (await get("/fr/digests")).text();
+    expect((await select(archive, "h1"))[0]?.text).toBe("Résumés précédents");
+    expect((await select(archive, ".briefing-list a"))[0]?.attrs.href).toBe(`/fr/digests/${edition}`);
+    expect((await get("/fr/digests/no-such-edition")).status).toBe(404);
+    const englishCopy = await (await get(`/digests/${edition}`)).text();
+    expect((await select(englishCopy, "h1"))[0]?.text).toBe("Daily digest, 17 October 2024");
     expect(fr.text).not.toMatch(/Key outcomes|Read the full briefing|Unsubscribe/);
     expect(byReader(frenchUkraine[0]!).subject).toBe(fr.subject);
 

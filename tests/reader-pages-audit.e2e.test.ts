@@ -54,11 +54,11 @@ function linkIn(text: string, kind: string): string {
 }
 
 /** A reader with confirm, unsubscribe and preferences links, and a sent digest edition. */
-async function subscribe(email: string): Promise<string> {
+async function subscribe(email: string, language = "en"): Promise<string> {
   await fetch(`${worker.url}/subscribe`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email }),
+    body: JSON.stringify({ email, language }),
   });
   return linkIn((await waitForMail(email, /^Confirm/)).text, "confirm");
 }
@@ -70,6 +70,12 @@ async function makeReaderPages() {
   const confirm = await subscribe(email);
   await fetch(`${worker.url}${confirm}`, { method: "POST" });
   const welcome = (await waitForMail(email, /^You're subscribed/)).text;
+  // A French reader: their confirm, preferences and unsubscribe pages are in French.
+  const frenchEmail = "audit.lecteur@example.org";
+  const frenchConfirm = await subscribe(frenchEmail, "fr");
+  const frenchConfirmPage = frenchConfirm;
+  await fetch(`${worker.url}${frenchConfirm}`, { method: "POST" });
+  const bienvenue = (await waitForMail(frenchEmail, /^Vous êtes abonné/)).text;
 
   await fetch(`${worker.url}/admin/digest/run`, {
     method: "POST",
@@ -97,6 +103,11 @@ async function makeReaderPages() {
     ["briefing in French", "/fr/briefings/nato-defence-ministers-october-2024"],
     ["tag in French", "/fr/tags/ukraine"],
     ["not found in French", "/fr/nulle-part"],
+    ["confirmed in French", frenchConfirmPage],
+    ["preferences in French", linkIn(bienvenue, "preferences")],
+    ["unsubscribe in French", linkIn(bienvenue, "unsubscribe")],
+    ["digest archive in French", "/fr/digests"],
+    ["digest edition in French", `/fr${edition}`],
   );
 }
 
@@ -135,7 +146,7 @@ describe("every page a reader meets", () => {
     expect(pages.map(([name]) => name)).toEqual(
       expect.arrayContaining(["home", "briefing", "tag", "digest archive", "digest edition", "confirm"]),
     );
-    expect(pages).toHaveLength(15);
+    expect(pages).toHaveLength(20);
   });
 
   it.each([
@@ -154,6 +165,11 @@ describe("every page a reader meets", () => {
     "briefing in French",
     "tag in French",
     "not found in French",
+    "confirmed in French",
+    "preferences in French",
+    "unsubscribe in French",
+    "digest archive in French",
+    "digest edition in French",
   ])(
     "%s: no serious or critical axe-core violation in light and dark, no html-validate error",
     async (name) => {

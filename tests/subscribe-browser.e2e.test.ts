@@ -69,4 +69,55 @@ describe("subscribing in a browser", () => {
       "Confirm your subscription to briefwire",
     ]);
   }, 60_000);
+
+  it("a French reader: subscribes on /fr/, confirms in French, and gets the digest in French", async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    const email = `lecteur.${Date.now()}@example.org`;
+
+    await page.goto(`${worker.url}/fr/`);
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
+    await page.getByLabel("Adresse électronique").fill(email);
+    await page.getByLabel("Quotidien").check();
+    // The French page preselects French for the mail.
+    expect(await page.getByLabel("Langue des courriels").inputValue()).toBe("fr");
+    await page.getByRole("button", { name: "S’abonner" }).click();
+    await expect.poll(() => page.textContent("main h1")).toBe("Consultez votre boîte de réception");
+    await shot(page, "fr-1-check-inbox");
+
+    const mails = async () =>
+      (
+        (await (await fetch(`${worker.url}/outbox.json`)).json()) as {
+          messages: { to: string; subject: string; text: string; html: string }[];
+        }
+      ).messages.filter((m) => m.to === email);
+    await expect.poll(async () => (await mails()).length).toBe(1);
+    const [confirmation] = await mails();
+    expect(confirmation?.subject).toBe("Confirmez votre abonnement à briefwire");
+    const confirmPath = new RegExp(`${worker.url}(/confirm/[A-Za-z0-9._-]+)`).exec(confirmation?.text ?? "")?.[1];
+    await page.goto(`${worker.url}${confirmPath}`);
+    expect(await page.textContent("main h1")).toBe("Confirmez votre abonnement");
+    await page.getByRole("button", { name: "Confirmer mon abonnement" }).click();
+    await expect.poll(() => page.textContent("main h1")).toBe("Vous êtes abonné");
+    await shot(page, "fr-2-confirmed");
+
+    // The digest of the seed's window: one mail, in French, with the French version of the briefing.
+    const run = await fetch(`${worker.url}/admin/digest/run`, {
+      method: "POST",
+      headers: { Authorization: "Bearer dev-admin-token", "Content-Type": "application/json" },
+      body: JSON.stringify({ cadence: "daily", from: "2024-10-16T00:00:00Z", to: "2024-10-17T07:00:00Z" }),
+    });
+    expect(run.status).toBe(200);
+    const digests = async () => (await mails()).filter((m) => m.subject.startsWith("briefwire: "));
+    await expect.poll(async () => (await digests()).length, { timeout: 30_000 }).toBe(1);
+    const [digest] = await digests();
+    expect(digest?.subject).toMatch(/^briefwire: Les ministres de la Défense de l'OTAN/);
+    expect(digest?.text).toContain("20,9 milliards d'euros");
+    expect(digest?.html).toMatch(/<html[^>]* lang="fr"/);
+    // Its web copy in French, as the reader opens it from the mail.
+    const webCopy = /href="([^"]*\/fr\/digests\/[^"]+)"/.exec(digest?.html ?? "")?.[1] as string;
+    await page.goto(webCopy);
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
+    expect(await page.textContent("main h1")).toMatch(/^Résumé quotidien, /);
+    await shot(page, "fr-3-digest-web-copy");
+  }, 90_000);
 });

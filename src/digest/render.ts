@@ -67,7 +67,7 @@ export async function renderVariant(
   const { site } = content;
   const locale = localeFor(site, language ?? defaultLanguage(site));
   const m = MAIL_CATALOGUES[locale.code] ?? mailEn;
-  // Pages of the reader's language; the web copy of the edition is one for every language.
+  // Pages of the reader's language, the edition's web copy among them (/fr/digests/<id>).
   const base = `${origin}${locale.prefix}`;
   const titleIn = (b: IndexedBriefing) => (locale.prefix ? b.translations?.[locale.code]?.title : undefined) ?? b.title;
   const subject = digestSubject(site.title, items.map(titleIn), m);
@@ -86,7 +86,7 @@ export async function renderVariant(
         editionDate: edition.to.toISOString(),
         items: items.slice(0, shown).map((b) => digestItem(b, base, locale, site.language)),
         moreItems: items.slice(shown).map((b) => ({ title: titleIn(b), url: briefingUrl(base, b.slug) })),
-        webUrl: webCopyUrl(origin, edition.id),
+        webUrl: webCopyUrl(base, edition.id),
         unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
         preferencesUrl: PREFERENCES_PLACEHOLDER,
       }),

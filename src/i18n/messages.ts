@@ -51,6 +51,19 @@ export const en = {
   calendarTagDescription: (tag: string) => `Events covered by the briefings tagged ${tag}.`,
   fullBriefing: "Full briefing:",
   keyOutcomesLead: "Key outcomes:",
+  /** The digest archive (src/web/archive-pages.ts). */
+  archive: {
+    kinds: { instant: "Instant alert", daily: "Daily digest", weekly: "Weekly digest" } satisfies Record<
+      Cadence,
+      string
+    >,
+    all: "All digests",
+    gone: "The briefings of this edition are no longer published.",
+    none: "No digest has been sent yet.",
+    briefings: (n: number) => `${n} briefing${n === 1 ? "" : "s"}`,
+    readFull: "Read the full briefing →",
+    noSuchDigest: "There is no digest with this id.",
+  },
   /** The subscription pages (src/web/subscription-pages.ts); [before, after] pairs go around an address or link. */
   sub: {
     checkInboxTitle: "Check your inbox",
@@ -164,6 +177,15 @@ export const fr: Messages = {
   calendarTagDescription: (tag) => `Les événements couverts par les notes sur le thème ${tag}.`,
   fullBriefing: "La note complète :",
   keyOutcomesLead: "Principaux résultats :",
+  archive: {
+    kinds: { instant: "Alerte", daily: "Résumé quotidien", weekly: "Résumé hebdomadaire" },
+    all: "Tous les résumés",
+    gone: "Les notes de cette édition ne sont plus publiées.",
+    none: "Aucun résumé n’a encore été envoyé.",
+    briefings: (n) => `${n} note${n > 1 ? "s" : ""}`,
+    readFull: "Lire la note complète →",
+    noSuchDigest: "Aucun résumé ne porte cet identifiant.",
+  },
   sub: {
     checkInboxTitle: "Consultez votre boîte de réception",
     checkInboxBody:

@@ -1,13 +1,20 @@
 // GET /digests and /digests/:id — the public archive of sent editions.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { completedFor, loadBriefingsPublished } from "../content/load-index.ts";
 import type { IndexedBriefing } from "../content/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
+import { localeOfPath } from "../i18n/locale.ts";
 import { archivePage, editionPage } from "../web/archive-pages.ts";
 import { renderError } from "./pages.ts";
 
 export const archiveRoutes = new Hono<AppEnv>();
+
+/** The archive in the language of its path: /digests in the default, /fr/digests in French. */
+function archiveCtx(c: Context<AppEnv>) {
+  const content = c.get("content");
+  return { content, base: c.get("base"), locale: localeOfPath(content.site, c.req.path) };
+}
 
 const html = (body: string) => ({
   body,
@@ -28,7 +35,7 @@ archiveRoutes.get("/digests", async (c) => {
     to: r.window_to,
     items: JSON.parse(r.items).length,
   }));
-  const out = html(String(await archivePage({ content: c.get("content"), base: c.get("base") }, editions)));
+  const out = html(String(await archivePage(archiveCtx(c), editions)));
   return c.body(out.body, 200, out.headers);
 });
 
@@ -36,7 +43,10 @@ archiveRoutes.get("/digests/:id", async (c) => {
   const row = await c.env.DB.prepare("SELECT id, cadence, window_from, window_to, items FROM editions WHERE id = ?1")
     .bind(c.req.param("id"))
     .first<{ id: string; cadence: string; window_from: string; window_to: string; items: string }>();
-  if (!row) return renderError(c, 404, "Not found", "There is no digest with this id.");
+  if (!row) {
+    const { locale } = archiveCtx(c);
+    return renderError(c, 404, locale.m.notFound, locale.m.archive.noSuchDigest, locale);
+  }
   const content = c.get("content");
   // Regular editions mail recent briefings, which the index has; an admin run's backfill older than the
   // index is in the month files of the edition's window.
@@ -50,7 +60,7 @@ archiveRoutes.get("/digests/:id", async (c) => {
     .map((slug) => index.briefings.find((b) => b.slug === slug))
     .filter((b): b is IndexedBriefing => !!b);
   const body = await editionPage(
-    { content, base: c.get("base") },
+    { ...archiveCtx(c), content },
     { id: row.id, cadence: row.cadence, to: row.window_to, items },
   );
   const out = html(String(body));

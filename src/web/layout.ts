@@ -118,10 +118,19 @@ function languageSwitch(path: string, locale: Locale, alternates: Locale[] | und
 /** A page of this site from its content and base URL: the shape most routes need. */
 export function sitePage(
   ctx: { content: { site: Site; version: string }; base: string },
-  p: { title: string; path: string; main: Html; description?: string; noindex?: boolean; locale?: Locale },
+  p: {
+    title: string;
+    path: string;
+    main: Html;
+    description?: string;
+    noindex?: boolean;
+    locale?: Locale;
+    alternates?: Locale[];
+  },
 ): Html {
   return page({
     ...(p.locale ? { locale: p.locale } : {}),
+    ...(p.alternates ? { alternates: p.alternates } : {}),
     site: ctx.content.site,
     base: ctx.base,
     title: p.title,
@@ -169,7 +178,7 @@ ${shell.main}
 <li><a href="${main.atom}">Atom</a></li>
 <li><a href="${main.json}">JSON Feed</a></li>
 <li><a href="${base}${prefix}/outcomes/feed.xml">${m.outcomesFeedLink}</a></li>
-<li><a href="/digests">${m.pastDigests}</a></li>
+<li><a href="${prefix}/digests">${m.pastDigests}</a></li>
 </ul>
 <p>${publisherLine(site.publisher, site.postalAddress)}</p>
 </div></footer>
