@@ -1,18 +1,16 @@
 // The content pipeline: data/ files → validated model, and the errors a publisher sees.
 import { describe, expect, it } from "vitest";
-import { ContentError, compileContent, type SourceFile } from "../src/content/compile.ts";
+import { compileContent, type SourceFile } from "../src/content/compile.ts";
 import { renderMarkdown, safeHref } from "../src/content/markdown.ts";
-import { briefingFile, compile, HOSTILE_FILE, SEED_FILE, SEED_SLUG, SITE_FILE } from "./support/fixtures.ts";
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ContentError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected the build to fail");
-}
+import {
+  briefingFile,
+  compile,
+  HOSTILE_FILE,
+  problemsOf,
+  SEED_FILE,
+  SEED_SLUG,
+  SITE_FILE,
+} from "./support/fixtures.ts";
 
 const valid = {
   title: "T",

@@ -2,19 +2,9 @@
 // carries its own words; a translation that drifts, has no original or is in a language the site does
 // not list stops the build with the file, the line and the field.
 import { describe, expect, it } from "vitest";
-import { ContentError, compileContent, type SourceFile } from "../src/content/compile.ts";
+import { compileContent, type SourceFile } from "../src/content/compile.ts";
 import { briefingIn } from "../src/content/translations.ts";
-import { compile, SEED_FILE, SEED_FRENCH_FILE, SEED_SLUG, SITE_FILE } from "./support/fixtures.ts";
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ContentError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected the build to fail");
-}
+import { compile, problemsOf, SEED_FILE, SEED_FRENCH_FILE, SEED_SLUG, SITE_FILE } from "./support/fixtures.ts";
 
 /** The French seed with `from` replaced by `to` (a drift a translator could make). */
 function frenchWith(from: string | RegExp, to: string): SourceFile {

@@ -3,7 +3,7 @@ import { stringify } from "yaml";
 import seedFrench from "../../data/briefings/nato-defence-ministers-october-2024.fr.md?raw";
 import seed from "../../data/briefings/nato-defence-ministers-october-2024.md?raw";
 import site from "../../data/site.yaml?raw";
-import { compileContent, type SourceFile } from "../../src/content/compile.ts";
+import { ContentError, compileContent, type SourceFile } from "../../src/content/compile.ts";
 import type { Content } from "../../src/content/schema.ts";
 
 export const SEED_SLUG = "nato-defence-ministers-october-2024";
@@ -78,4 +78,15 @@ export const ONE_LANGUAGE_SITE_FILE: SourceFile = {
 
 export function compileOneLanguage(...files: SourceFile[]): Content {
   return compileContent(ONE_LANGUAGE_SITE_FILE, files);
+}
+
+/** The problems a build that must fail reports (every one, as the publisher reads them). */
+export function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ContentError) return e.problems;
+    throw e;
+  }
+  throw new Error("expected the build to fail");
 }
