@@ -102,6 +102,7 @@ describe("the pages a French reader meets", () => {
     expect(res.status).toBe(400);
     const html = await res.text();
     expect((await select(html, "h1"))[0]?.text).toBe("Vérifiez l’adresse");
+    expect((await select(html, "form.subscribe .error"))[0]?.text).toBe("L’adresse doit ressembler à nom@exemple.org.");
     expect((await select(html, "select[name=language] option[selected]"))[0]?.attrs.value).toBe("fr");
   });
 });

@@ -64,6 +64,8 @@ export const en = {
     readFull: "Read the full briefing →",
     noSuchDigest: "There is no digest with this id.",
   },
+  /** A field's problem on the subscribe form, from the reason the API gives (in English). */
+  formError: (field: string, reason: string) => (field === "email" ? `The address ${reason}.` : `${field} ${reason}.`),
   /** The subscription pages (src/web/subscription-pages.ts); [before, after] pairs go around an address or link. */
   sub: {
     checkInboxTitle: "Check your inbox",
@@ -177,6 +179,19 @@ export const fr: Messages = {
   calendarTagDescription: (tag) => `Les événements couverts par les notes sur le thème ${tag}.`,
   fullBriefing: "La note complète :",
   keyOutcomesLead: "Principaux résultats :",
+  formError: (field, reason) => {
+    const name =
+      field === "email"
+        ? "L’adresse"
+        : field === "cadence"
+          ? "La fréquence"
+          : field === "language"
+            ? "La langue"
+            : field.startsWith("tags")
+              ? "Le thème"
+              : field;
+    return `${name} ${frenchReason(reason)}.`;
+  },
   archive: {
     kinds: { instant: "Alerte", daily: "Résumé quotidien", weekly: "Résumé hebdomadaire" },
     all: "Tous les résumés",
@@ -256,6 +271,36 @@ export const fr: Messages = {
     unsubscribeAll: "Se désabonner de tout",
   },
 };
+
+/**
+ * The API's reasons (English, as CONTRACT.md gives them to programs) in French for the form's readers;
+ * a reason without a translation here is shown as it is.
+ */
+const FRENCH_REASONS: [RegExp, string][] = [
+  [/^is required$/, "est requise"],
+  [
+    /^must not contain line breaks or control characters$/,
+    "ne doit contenir ni saut de ligne ni caractère de contrôle",
+  ],
+  [/^must not contain spaces$/, "ne doit pas contenir d’espace"],
+  [/^is too long \(at most (\d+) characters\)$/, "est trop longue (au plus $1 caractères)"],
+  [/^must look like name@example\.org$/, "doit ressembler à nom@exemple.org"],
+  [/^has a name part longer than 64 bytes$/, "a une partie avant le @ de plus de 64 octets"],
+  [
+    /^has characters or dots that are not allowed before the @$/,
+    "contient avant le @ des caractères ou des points interdits",
+  ],
+  [/^must use a domain name, not an IP address$/, "doit utiliser un nom de domaine, pas une adresse IP"],
+  [/^has an invalid domain after the @$/, "a un domaine invalide après le @"],
+  [/^must be one of this site's languages: (.*)$/, "doit être l’une des langues du site : $1"],
+  [/^is not a topic of this site$/, "n’est pas un thème de ce site"],
+  [/^must be (".*)$/, "doit être $1"],
+];
+
+function frenchReason(reason: string): string {
+  for (const [pattern, french] of FRENCH_REASONS) if (pattern.test(reason)) return reason.replace(pattern, french);
+  return reason;
+}
 
 /** The catalogues the site can speak: a language in site.yaml without one here is a build error. */
 export const CATALOGUES: Record<string, Messages> = { en, fr };

@@ -224,15 +224,14 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
   if (!checked.ok) {
     if (body.json) return problem(c, 400, "Invalid request", checked.errors);
     const data = body.data as { email?: unknown; cadence?: unknown; language?: unknown };
+    const page = ctx(c, formLanguage(body.data));
     const state = {
       email: typeof data.email === "string" ? data.email.slice(0, 320) : "",
       cadence: isCadence(data.cadence) ? data.cadence : ("daily" as const),
       ...(typeof data.language === "string" ? { language: data.language.slice(0, 35) } : {}),
-      error: checked.errors
-        .map((e) => (e.field === "email" ? `The address ${e.reason}.` : `${e.field} ${e.reason}.`))
-        .join(" "),
+      error: checked.errors.map((e) => page.locale.m.formError(e.field, e.reason)).join(" "),
     };
-    return htmlPage(c, subscribeErrorPage(ctx(c, formLanguage(body.data)), state), 400);
+    return htmlPage(c, subscribeErrorPage(page, state), 400);
   }
   // Per mailbox: "+tag" and capitalisation variants of one inbox share the limit.
   if (!(await c.env.SUBSCRIBE_BY_ADDRESS.limit({ key: mailboxOf(checked.normalized) })).success) {
