@@ -50,7 +50,12 @@ export function createApp(content: SiteInfo, options: AppOptions = {}) {
   app.route("/", outboxRoutes);
   app.route("/", archiveRoutes);
   // The archive again under each other language's prefix (/fr/digests), in that language.
-  for (const locale of localesOf(content.site).slice(1)) app.route(locale.prefix, archiveRoutes);
+  // The archive and the subscription pages again under each other language's prefix (/fr/digests,
+  // /fr/subscribe, /fr/confirm/…), in that language.
+  for (const locale of localesOf(content.site).slice(1)) {
+    app.route(locale.prefix, archiveRoutes);
+    app.route(locale.prefix, subscriptionRoutes);
+  }
   app.route("/", webhookRoutes);
   // The console's pages first: the JSON API's auth middleware covers every other path under /admin.
   app.route("/", consoleRoutes);

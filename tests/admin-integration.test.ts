@@ -127,7 +127,7 @@ describe("export and stats", () => {
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const lines = (await res.text()).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason",
+      "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason,language",
     );
     const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM subscribers").first<{ n: number }>())!;
     expect(lines.length - 1).toBe(n);

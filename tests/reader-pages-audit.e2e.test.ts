@@ -48,7 +48,7 @@ async function waitForMail(to: string, subject: RegExp): Promise<{ text: string 
 }
 
 function linkIn(text: string, kind: string): string {
-  const match = new RegExp(`${worker.url}(/${kind}/[A-Za-z0-9._-]+)`).exec(text);
+  const match = new RegExp(`${worker.url}((?:/[a-z]{2,3})?/${kind}/[A-Za-z0-9._-]+)`).exec(text);
   if (!match) throw new Error(`no ${kind} link`);
   return match[1] as string;
 }

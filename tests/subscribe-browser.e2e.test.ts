@@ -93,7 +93,8 @@ describe("subscribing in a browser", () => {
     await expect.poll(async () => (await mails()).length).toBe(1);
     const [confirmation] = await mails();
     expect(confirmation?.subject).toBe("Confirmez votre abonnement à briefwire");
-    const confirmPath = new RegExp(`${worker.url}(/confirm/[A-Za-z0-9._-]+)`).exec(confirmation?.text ?? "")?.[1];
+    // A French reader's link is under /fr/, like the pages it opens.
+    const confirmPath = new RegExp(`${worker.url}(/fr/confirm/[A-Za-z0-9._-]+)`).exec(confirmation?.text ?? "")?.[1];
     await page.goto(`${worker.url}${confirmPath}`);
     expect(await page.textContent("main h1")).toBe("Confirmez votre abonnement");
     await page.getByRole("button", { name: "Confirmer mon abonnement" }).click();

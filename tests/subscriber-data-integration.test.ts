@@ -149,7 +149,7 @@ describe("suppression holds until the person confirms again", () => {
     const res = await get("/admin/subscribers.csv", { headers: ADMIN });
     const lines = (await res.text()).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason",
+      "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason,language",
     );
   });
 });

@@ -82,18 +82,23 @@ describe("the pages a French reader meets", () => {
     expect((await select(inbox, "h1"))[0]?.text).toBe("Consultez votre boîte de réception");
     const [confirmation] = await mailsTo(email);
     const confirmPath = linkIn(confirmation!.text, "confirm");
+    // A French reader's links are under /fr/, like every French page.
+    expect(confirmPath).toMatch(/^\/fr\/confirm\//);
     const confirmPage = await (await get(confirmPath)).text();
     expect(confirmPage).toMatch(/<html lang="fr">/);
     expect((await select(confirmPage, "main button"))[0]?.text).toBe("Confirmer mon abonnement");
     const confirmed = await (await get(confirmPath, { method: "POST" })).text();
     expect((await select(confirmed, "h1"))[0]?.text).toBe("Vous êtes abonné");
     const welcome = (await mailsTo(email, 2)).find((m) => m.subject.startsWith("Vous êtes abonné"))!;
+    expect(linkIn(welcome.text, "preferences")).toMatch(/^\/fr\/preferences\//);
+    expect(welcome.headers["List-Unsubscribe"]).toMatch(/^<http:\/\/localhost:8787\/fr\/unsubscribe\//);
     const preferences = await (await get(linkIn(welcome.text, "preferences"))).text();
     expect((await select(preferences, "h1"))[0]?.text).toBe("Vos préférences");
     expect((await select(preferences, "legend")).map((l) => l.text)).toEqual(["Fréquence", "Thèmes"]);
     expect((await select(preferences, "select[name=language] option[selected]"))[0]?.attrs.value).toBe("fr");
     const unsubscribe = await (await get(linkIn(welcome.text, "unsubscribe"))).text();
     expect((await select(unsubscribe, "main button"))[0]?.text).toBe("Me désabonner");
+    expect((await select(unsubscribe, "main form"))[0]?.attrs.action).toMatch(/^\/fr\/unsubscribe\//);
     expect(unsubscribe).not.toMatch(/Stop sending the digest/);
   });
 
@@ -104,6 +109,26 @@ describe("the pages a French reader meets", () => {
     expect((await select(html, "h1"))[0]?.text).toBe("Vérifiez l’adresse");
     expect((await select(html, "form.subscribe .error"))[0]?.text).toBe("L’adresse doit ressembler à nom@exemple.org.");
     expect((await select(html, "select[name=language] option[selected]"))[0]?.attrs.value).toBe("fr");
+  });
+});
+
+describe("the subscription paths under /fr/", () => {
+  it("POST /fr/subscribe without a language subscribes in French; the English path keeps the default", async () => {
+    const french = fresh();
+    expect((await postJson("/fr/subscribe", { email: french })).status).toBe(202);
+    const [mail] = await mailsTo(french);
+    expect(mail!.subject).toBe("Confirmez votre abonnement à briefwire");
+    expect(await row(french)).toMatchObject({ language: "fr" });
+    // An English reader's link opened under /fr/ shows the French page; the link itself still works.
+    const english = fresh();
+    await postJson("/subscribe", { email: english });
+    const [confirmation] = await mailsTo(english);
+    const path = linkIn(confirmation!.text, "confirm");
+    expect(path).toMatch(/^\/confirm\//);
+    const page = await (await get(`/fr${path}`)).text();
+    expect((await select(page, "main button"))[0]?.text).toBe("Confirmer mon abonnement");
+    expect((await get(`/fr${path}`, { method: "POST" })).status).toBe(200);
+    expect(await row(english)).toMatchObject({ status: "confirmed", language: null });
   });
 });
 

@@ -265,15 +265,20 @@ export async function getChunk(db: D1Database, editionId: string, chunk: number)
 }
 
 /** Recipients of a chunk who have no links stored yet (before its first attempt). */
-export async function unlinkedMembers(db: D1Database, editionId: string, chunk: number): Promise<number[]> {
+/** The chunk's recipients still without personal links, with their variant (whose language the links take). */
+export async function unlinkedMembers(
+  db: D1Database,
+  editionId: string,
+  chunk: number,
+): Promise<{ id: number; variant: string }[]> {
   const { results } = await db
     .prepare(
-      `SELECT subscriber_id FROM deliveries
+      `SELECT subscriber_id, variant FROM deliveries
        WHERE edition_id = ?1 AND chunk = ?2 AND status IN ('queued', 'sending') AND unsubscribe_url IS NULL`,
     )
     .bind(editionId, chunk)
-    .all<{ subscriber_id: number }>();
-  return results.map((r) => r.subscriber_id);
+    .all<{ subscriber_id: number; variant: string }>();
+  return results.map((r) => ({ id: r.subscriber_id, variant: r.variant }));
 }
 
 export interface FrozenRecipient {

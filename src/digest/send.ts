@@ -1,5 +1,6 @@
 // Sending one chunk: the frozen recipients, their variant with their own links, one batch call with
 // an idempotency key, and the outcome in the ledger. See ledger.ts for why this sends exactly once.
+import { localeFor } from "../i18n/locale.ts";
 import { listHeadersWithId, listId } from "../mail/list-headers.ts";
 import type { ProviderGate } from "../mail/provider-gate.ts";
 import { quotaResetAt } from "../mail/provider-state.ts";
@@ -22,6 +23,7 @@ import {
   unlinkedMembers,
   variantsOf,
 } from "./ledger.ts";
+import { languageOfVariant } from "./plan.ts";
 import type { DigestMessage } from "./queue-messages.ts";
 import { personalise } from "./render.ts";
 
@@ -33,12 +35,15 @@ async function editionNonce(editionId: string): Promise<string> {
   return base64url(digest.subarray(0, 12));
 }
 
-async function linksFor(deps: DigestDeps, subscriberId: number, nonce: string) {
+/** A reader's own links, under their language's prefix (/fr/unsubscribe/…): the variant says which. */
+async function linksFor(deps: DigestDeps, subscriberId: number, nonce: string, variant: string) {
   const token = (purpose: "unsubscribe" | "preferences") =>
     signToken(deps.signingKey, { purpose, subscriberId, nonce, expires: 0 });
+  const language = languageOfVariant(variant);
+  const pages = `${deps.base}${language ? localeFor(deps.content.site, language).prefix : ""}`;
   return {
-    unsubscribeUrl: `${deps.base}/unsubscribe/${await token("unsubscribe")}`,
-    preferencesUrl: `${deps.base}/preferences/${await token("preferences")}`,
+    unsubscribeUrl: `${pages}/unsubscribe/${await token("unsubscribe")}`,
+    preferencesUrl: `${pages}/preferences/${await token("preferences")}`,
   };
 }
 
@@ -80,7 +85,7 @@ export async function prepareChunk(deps: DigestDeps, editionId: string, chunkNo:
     const nonce = await editionNonce(editionId);
     const members = await unlinkedMembers(deps.db, editionId, chunkNo);
     const links = await Promise.all(
-      members.map(async (id) => ({ subscriberId: id, ...(await linksFor(deps, id, nonce)) })),
+      members.map(async (m) => ({ subscriberId: m.id, ...(await linksFor(deps, m.id, nonce, m.variant)) })),
     );
     const frame = { sender: deps.from, listId: listId(deps.content.site, deps.base) };
     frozen = await freezeChunk(deps.db, editionId, chunkNo, frame, links, deps.now().toISOString());

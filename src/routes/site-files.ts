@@ -1,11 +1,13 @@
 // The small files browsers, feed readers and crawlers ask for by well-known names: icons, sitemap.xml
 // (with its numbered files under /sitemaps/ once it is an index), robots.txt. Ordinary document routes: the build prerenders them into static assets like the pages.
+
 import { type Context, Hono } from "hono";
 import { ssgParams } from "hono/ssg";
 import type { Content } from "../content/schema.ts";
 import type { DocumentEnv } from "../documents/env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { conditionalGet } from "../http/render-cache.ts";
+import { localesOf } from "../i18n/locale.ts";
 import { ICON_FILES, iconFile } from "../icons/files.ts";
 import { oncePerOwnerAndKey } from "../render/memo.ts";
 import { buildSitemap, robotsTxt, SITEMAP_LIMITS, type Sitemap } from "../web/crawlers.ts";
@@ -59,10 +61,19 @@ siteFileRoutes.get("/sitemaps/:file", conditionalGet, async (c) => {
 });
 
 siteFileRoutes.get("/robots.txt", conditionalGet, (c) =>
-  c.body(robotsTxt(c.get("base")), 200, {
-    "Content-Type": "text/plain; charset=utf-8",
-    "Cache-Control": `public, max-age=${CRAWLER_MAX_AGE}`,
-  }),
+  c.body(
+    robotsTxt(
+      c.get("base"),
+      localesOf(c.get("content").site)
+        .slice(1)
+        .map((l) => l.prefix),
+    ),
+    200,
+    {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": `public, max-age=${CRAWLER_MAX_AGE}`,
+    },
+  ),
 );
 
 for (const path of ["/sitemap.xml", "/sitemaps/:file", "/robots.txt"])

@@ -10,7 +10,7 @@ import type { AppEnv } from "../env.ts";
 import { rejectOtherMethods } from "../http/methods.ts";
 import { type FieldError, problem } from "../http/problem.ts";
 import { afterResponse, mediaType, requestMeta } from "../http/request.ts";
-import { defaultLanguage, languageProblem, localeFor, localesOf } from "../i18n/locale.ts";
+import { defaultLanguage, languageProblem, localeFor, localeOfPath, localesOf } from "../i18n/locale.ts";
 import type { MailMessage } from "../mail/queue.ts";
 import { mailboxOf, parseAddress } from "../subscriptions/address.ts";
 import {
@@ -51,11 +51,15 @@ export function subscriptionDeps(c: Context<AppEnv>): SubscriptionDeps {
   };
 }
 
-/** The page context, in `language` when it is one of the site's (a reader's, or the form's), else the default. */
+/**
+ * The page context: in the language of the path when it has a prefix (/fr/confirm/…), else in `language`
+ * when it is one of the site's (the reader's, or the one the form asked for), else the default.
+ */
 const ctx = (c: Context<AppEnv>, language?: unknown) => {
   const site = c.get("content").site;
+  const fromPath = localeOfPath(site, c.req.path);
   const code = typeof language === "string" && !languageProblem(site, language) ? language : defaultLanguage(site);
-  return { content: c.get("content"), base: c.get("base"), locale: localeFor(site, code) };
+  return { content: c.get("content"), base: c.get("base"), locale: fromPath.prefix ? fromPath : localeFor(site, code) };
 };
 
 /** The address a personal page names; an erased subscriber's row only holds a hash of it. */
@@ -247,7 +251,12 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
       normalized: checked.normalized,
       cadence: checked.req.cadence ?? "daily",
       topics: [...new Set(checked.req.tags ?? [])],
-      language: checked.language,
+      // Without one, the language of the page it was sent to (/fr/subscribe: French).
+      language:
+        checked.language ??
+        (localeOfPath(c.get("content").site, c.req.path).prefix
+          ? localeOfPath(c.get("content").site, c.req.path).code
+          : null),
       source: body.json ? "api" : "form",
       meta,
     }),
@@ -278,7 +287,7 @@ subscriptionRoutes.get("/confirm/:token", async (c) => {
   const target = await pendingConfirmation(deps.db, subscriber, nonce);
   if (!target) return linkProblem(c, "stale");
   // Only a page with a button: link scanners that follow GETs must not confirm anyone.
-  return htmlPage(c, confirmPage(ctx(c, subscriber.language), target.email, `/confirm/${c.req.param("token")}`));
+  return htmlPage(c, confirmPage(ctx(c, subscriber.language), target.email, c.req.path));
 });
 
 subscriptionRoutes.post("/confirm/:token", async (c) => {
@@ -304,12 +313,7 @@ subscriptionRoutes.get("/unsubscribe/:token", async (c) => {
   // Never unsubscribes by itself: mail scanners open links.
   return htmlPage(
     c,
-    unsubscribePage(
-      ctx(c, link.subscriber.language),
-      shownAddress(link.subscriber),
-      `/unsubscribe/${c.req.param("token")}`,
-      prefs,
-    ),
+    unsubscribePage(ctx(c, link.subscriber.language), shownAddress(link.subscriber), c.req.path, prefs),
   );
 });
 
@@ -339,7 +343,7 @@ async function preferencesState(c: Context<AppEnv>, deps: SubscriptionDeps, s: S
     language: s.language ?? defaultLanguage(c.get("content").site),
     languages: localesOf(c.get("content").site),
     allTopics: c.get("content").tags,
-    action: `/preferences/${c.req.param("token")}`,
+    action: c.req.path,
     unsubscribeUrl: await linkFor(deps, "unsubscribe", s),
   };
 }

@@ -49,6 +49,8 @@ export interface ExportRow {
   unsubscribed_at: string | null;
   suppressed_at: string | null;
   suppressed_reason: string | null;
+  /** The reader's language; null: the site's default (exported empty). */
+  language: string | null;
 }
 
 /** One page of the export, by id after `afterId` (keyset pagination: no OFFSET scans). */
@@ -56,7 +58,7 @@ export async function exportPage(db: D1Database, afterId: number, limit: number)
   const { results } = await db
     .prepare(
       `SELECT id, email, cadence, topics, status, created_at, consent_at, consent_source, confirmed_at, unsubscribed_at,
-         suppressed_at, suppressed_reason
+         suppressed_at, suppressed_reason, language
        FROM subscribers WHERE id > ?1 ORDER BY id LIMIT ?2`,
     )
     .bind(afterId, limit)
@@ -70,7 +72,7 @@ export async function exportRowsByIds(db: D1Database, ids: number[]): Promise<Ex
   const { results } = await db
     .prepare(
       `SELECT id, email, cadence, topics, status, created_at, consent_at, consent_source, confirmed_at, unsubscribed_at,
-         suppressed_at, suppressed_reason
+         suppressed_at, suppressed_reason, language
        FROM subscribers WHERE id IN (SELECT value FROM json_each(?1))`,
     )
     .bind(JSON.stringify(ids))
@@ -86,7 +88,7 @@ export function csvField(value: string): string {
 }
 
 export const EXPORT_HEADER =
-  "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason";
+  "email,cadence,tags,status,created_at,consent_at,consent_source,confirmed_at,unsubscribed_at,suppressed_at,suppressed_reason,language";
 
 export function exportLine(r: ExportRow): string {
   const tags = (JSON.parse(r.topics) as string[]).join(";");
@@ -102,6 +104,7 @@ export function exportLine(r: ExportRow): string {
     r.unsubscribed_at ?? "",
     r.suppressed_at ?? "",
     r.suppressed_reason ?? "",
+    r.language ?? "",
   ]
     .map(csvField)
     .join(",");

@@ -1,5 +1,6 @@
 // The subscription flows — subscribe, confirm, unsubscribe, preferences — on top of the store, the
 // signed links and the mail transport. Routes call these; nothing here knows about HTTP.
+import { languageProblem, localeFor } from "../i18n/locale.ts";
 import { confirmationMail, type MailContext, welcomeMail } from "../mail/messages.ts";
 import { enqueueMail, type MailMessage } from "../mail/queue.ts";
 import { mailboxOf, sha256Hex } from "./address.ts";
@@ -37,15 +38,19 @@ export interface SubscriptionDeps {
 
 const now = (deps: SubscriptionDeps) => (deps.now ? deps.now() : new Date());
 
+/** A signed link for the reader, under their language's prefix (/fr/confirm/…) when it is not the default. */
 export async function linkFor(
   deps: SubscriptionDeps,
   purpose: TokenPurpose,
-  subscriber: Pick<Subscriber, "id" | "confirm_nonce">,
+  subscriber: Pick<Subscriber, "id" | "confirm_nonce"> & { language?: string | null },
 ) {
   const expires = purpose === "confirm" ? Math.floor(now(deps).getTime() / 1000) + CONFIRM_TTL_SECONDS : 0;
   const nonce = purpose === "confirm" ? subscriber.confirm_nonce : newNonce();
   const token = await signToken(deps.signingKey, { purpose, subscriberId: subscriber.id, nonce, expires });
-  return `${deps.mail.base}/${purpose}/${token}`;
+  const site = deps.mail.content.site;
+  const known = subscriber.language && !languageProblem(site, subscriber.language);
+  const prefix = known ? localeFor(site, subscriber.language as string).prefix : "";
+  return `${deps.mail.base}${prefix}/${purpose}/${token}`;
 }
 
 export interface SubscribeInput {
@@ -83,7 +88,11 @@ export async function requestSubscription(deps: SubscriptionDeps, input: Subscri
   const mail = await confirmationMail(
     deps.mail,
     email,
-    await linkFor(deps, "confirm", { id: subscriber.id, confirm_nonce: nonce }),
+    await linkFor(deps, "confirm", {
+      id: subscriber.id,
+      confirm_nonce: nonce,
+      language: record.kind === "pending" ? subscriber.language : input.language,
+    }),
     cadence,
     record.kind === "pending" ? subscriber.language : input.language,
   );

@@ -55,7 +55,7 @@ export function editionPage(ctx: Ctx, e: EditionView): Html {
     html`<p class="meta"><a href="${prefix}/digests">${m.archive.all}</a></p>
 <h1>${title}</h1>
 ${items.length ? items : html`<p>${m.archive.gone}</p>`}
-${subscribeForm({}, m)}`,
+${subscribeForm({}, m, undefined, `${prefix}/subscribe`)}`,
   );
 }
 

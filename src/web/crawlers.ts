@@ -120,6 +120,9 @@ export function buildSitemap(content: Content, base: string, limits: SitemapLimi
 /** Paths reached through personal signed links, the local outbox and the admin API. */
 const PRIVATE_PATHS = ["/admin/", "/confirm/", "/unsubscribe/", "/preferences/", "/outbox"];
 
-export function robotsTxt(base: string): string {
-  return `User-agent: *\n${PRIVATE_PATHS.map((p) => `Disallow: ${p}\n`).join("")}\nSitemap: ${base}/sitemap.xml\n`;
+/** `prefixes`: the site's other languages ("/fr"), whose personal links are kept off too. */
+export function robotsTxt(base: string, prefixes: string[] = []): string {
+  const personal = PRIVATE_PATHS.filter((p) => p !== "/admin/" && p !== "/outbox");
+  const paths = [...PRIVATE_PATHS, ...prefixes.flatMap((prefix) => personal.map((p) => `${prefix}${p}`))];
+  return `User-agent: *\n${paths.map((p) => `Disallow: ${p}\n`).join("")}\nSitemap: ${base}/sitemap.xml\n`;
 }

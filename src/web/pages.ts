@@ -69,13 +69,18 @@ export function languageSelect(choice: LanguageChoice | undefined, m: Messages) 
 `;
 }
 
-export function subscribeForm(state: SubscribeFormState = {}, m: Messages = en, languages?: LanguageChoice) {
+export function subscribeForm(
+  state: SubscribeFormState = {},
+  m: Messages = en,
+  languages?: LanguageChoice,
+  action = "/subscribe",
+) {
   const chosen = (c: Cadence) => ((state.cadence ?? "daily") === c ? raw(" checked") : raw(""));
   const error = state.error ? html`<p class="error" id="email-error" role="alert">${state.error}</p>` : raw("");
   const cadence = (c: Cadence) =>
     html`<label><input type="radio" name="cadence" value="${c}"${chosen(c)}> ${m.cadences[c]}</label>
 `;
-  return html`<form class="subscribe" method="post" action="/subscribe">
+  return html`<form class="subscribe" method="post" action="${action}">
 <h2>${m.subscribeHeading}</h2>
 <p class="meta">${m.subscribeBlurb}</p>
 ${error}
@@ -121,7 +126,7 @@ export function homePage({ content, base }: PageContext): Html {
   const { m, prefix } = locale;
   const latest = content.briefings.slice(0, HOME_LIMIT);
   const main = html`<h1>${m.latestBriefings}</h1>
-${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code })}
+${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code }, `${prefix}/subscribe`)}
 ${calendarLinks(base, prefix, m.allEvents, m)}
 ${briefingList(latest, locale)}
 ${content.briefings.length > HOME_LIMIT ? html`<p>${m.olderInFeeds} <a href="${feedUrls(base, prefix).atom}">${m.feeds}</a>.</p>` : raw("")}`;
@@ -147,7 +152,7 @@ export function tagPage({ content, base }: PageContext, tag: string, briefings: 
 <p class="meta">${m.followTopic} <a href="${feeds.rss}">RSS</a> · <a href="${feeds.atom}">Atom</a> · <a href="${feeds.json}">JSON Feed</a></p>
 ${calendarLinks(base, `${prefix}/tags/${tag}`, m.topicEvents, m)}
 ${briefingList(briefings.slice(0, HOME_LIMIT), locale)}
-${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code })}`;
+${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code }, `${prefix}/subscribe`)}`;
   return page({
     site,
     base,
@@ -187,7 +192,7 @@ ${event}
 ${source}
 ${tagList(b.tags, prefix)}
 </article>
-${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code })}`;
+${subscribeForm({}, m, { locales: localesOf(site), selected: locale.code }, `${prefix}/subscribe`)}`;
   return page({
     site,
     base,

@@ -26,7 +26,12 @@ function personal(ctx: Ctx, title: string, main: Html): Html {
 function formIn(ctx: Ctx, state: SubscribeFormState = {}) {
   const locale = localeOfCtx(ctx);
   const site = ctx.content.site;
-  return subscribeForm(state, locale.m, { locales: localesOf(site), selected: state.language ?? locale.code });
+  return subscribeForm(
+    state,
+    locale.m,
+    { locales: localesOf(site), selected: state.language ?? locale.code },
+    `${locale.prefix}/subscribe`,
+  );
 }
 
 /** "[before]<strong>address</strong>[after]". */

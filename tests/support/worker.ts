@@ -71,7 +71,8 @@ export async function mailsTo(to: string, count = 1, timeoutMs = 5000): Promise<
 }
 
 export function linkIn(text: string, path: "confirm" | "unsubscribe" | "preferences"): string {
-  const match = new RegExp(`${SITE}/${path}/[A-Za-z0-9._-]+`).exec(text);
+  // A reader of another language gets the link under its prefix (/fr/confirm/…).
+  const match = new RegExp(`${SITE}(?:/[a-z]{2,3})?/${path}/[A-Za-z0-9._-]+`).exec(text);
   if (!match) throw new Error(`no ${path} link in: ${text.slice(0, 500)}`);
   return match[0].slice(SITE.length);
 }
