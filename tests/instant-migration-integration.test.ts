@@ -85,14 +85,20 @@ it("rebuilds the cadence tables with rows in every table that references them: n
     );
   const laterIndexes = ["subscribers_by_domain", "subscribers_by_status_id", "editions_newest"];
   expect(from0011.length).toBe(laterIndexes.length + 4);
+  // 0025's language columns did not exist either (0008 copies the tables with SELECT *): drop them
+  // before, and add them again after, as 0025 does.
+  const from0025 = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0025_"))!.queries;
   await env.DB.batch(
     [
       "DROP INDEX deliveries_by_subscriber",
       "DROP INDEX editions_by_completion",
       ...laterIndexes.map((i) => `DROP INDEX ${i}`),
+      "ALTER TABLE subscribers DROP COLUMN language",
+      "ALTER TABLE resubscriptions DROP COLUMN language",
       ...migration!.queries,
       later,
       ...from0011,
+      ...from0025,
     ].map((q) => env.DB.prepare(q)),
   );
 
