@@ -1,6 +1,6 @@
 // Sending one chunk: the frozen recipients, their variant with their own links, one batch call with
 // an idempotency key, and the outcome in the ledger. See ledger.ts for why this sends exactly once.
-import { localeFor } from "../i18n/locale.ts";
+import { readerLocale } from "../i18n/locale.ts";
 import { listHeadersWithId, listId } from "../mail/list-headers.ts";
 import type { ProviderGate } from "../mail/provider-gate.ts";
 import { quotaResetAt } from "../mail/provider-state.ts";
@@ -35,12 +35,10 @@ async function editionNonce(editionId: string): Promise<string> {
   return base64url(digest.subarray(0, 12));
 }
 
-/** A reader's own links, under their language's prefix (/fr/unsubscribe/…): the variant says which. */
-async function linksFor(deps: DigestDeps, subscriberId: number, nonce: string, variant: string) {
+/** A reader's own links, under their language's prefix (`pages`: the base and /fr for a French reader). */
+async function linksFor(deps: DigestDeps, subscriberId: number, nonce: string, pages: string) {
   const token = (purpose: "unsubscribe" | "preferences") =>
     signToken(deps.signingKey, { purpose, subscriberId, nonce, expires: 0 });
-  const language = languageOfVariant(variant);
-  const pages = `${deps.base}${language ? localeFor(deps.content.site, language).prefix : ""}`;
   return {
     unsubscribeUrl: `${pages}/unsubscribe/${await token("unsubscribe")}`,
     preferencesUrl: `${pages}/preferences/${await token("preferences")}`,
@@ -84,8 +82,19 @@ export async function prepareChunk(deps: DigestDeps, editionId: string, chunkNo:
     // The first attempt: links are signed now, once, and stored with the rest of the chunk's frame.
     const nonce = await editionNonce(editionId);
     const members = await unlinkedMembers(deps.db, editionId, chunkNo);
+    // The variant names the reader's language: its pages' base, worked out once per language.
+    const pagesOf = new Map<string | null, string>();
+    const pages = (variant: string) => {
+      const language = languageOfVariant(variant);
+      let base = pagesOf.get(language);
+      if (base === undefined) {
+        base = `${deps.base}${readerLocale(deps.content.site, language).prefix}`;
+        pagesOf.set(language, base);
+      }
+      return base;
+    };
     const links = await Promise.all(
-      members.map(async (m) => ({ subscriberId: m.id, ...(await linksFor(deps, m.id, nonce, m.variant)) })),
+      members.map(async (m) => ({ subscriberId: m.id, ...(await linksFor(deps, m.id, nonce, pages(m.variant))) })),
     );
     const frame = { sender: deps.from, listId: listId(deps.content.site, deps.base) };
     frozen = await freezeChunk(deps.db, editionId, chunkNo, frame, links, deps.now().toISOString());

@@ -36,6 +36,12 @@ export function localeOf(content: { site: Pick<Site, "language" | "languages">; 
   return localeFor(content.site, content.language ?? defaultLanguage(content.site));
 }
 
+/** A reader's locale: their language when the site has it, else the default (a NULL or unknown one). */
+export function readerLocale(site: Pick<Site, "language" | "languages">, language: string | null | undefined): Locale {
+  const known = language && localesOf(site).some((l) => l.code === language);
+  return localeFor(site, known ? (language as string) : defaultLanguage(site));
+}
+
 /** Every locale of the site, the default first. */
 export function localesOf(site: Pick<Site, "language" | "languages">): Locale[] {
   return (site.languages ?? [defaultLanguage(site)]).map((code) => localeFor(site, code));

@@ -5,7 +5,7 @@ import ConfirmSubscription from "../../emails/ConfirmSubscription.tsx";
 import Welcome from "../../emails/Welcome.tsx";
 import type { Cadence } from "../cadences.ts";
 import type { SiteInfo } from "../content/schema.ts";
-import { defaultLanguage, type Locale, localeFor, localesOf } from "../i18n/locale.ts";
+import { type Locale, readerLocale } from "../i18n/locale.ts";
 import { MAIL_CATALOGUES, mailEn } from "../i18n/mail-messages.ts";
 import { briefingUrl } from "../render/briefing-html.ts";
 import { listHeaders } from "./list-headers.ts";
@@ -16,13 +16,6 @@ export interface MailContext {
   content: SiteInfo;
   base: string;
   from: string;
-}
-
-/** The reader's language (null: the site's default), as a mail needs it: words, tag and page links. */
-function localeOfReader({ content }: MailContext, language: string | null): Locale {
-  const site = content.site;
-  const code = language && localesOf(site).some((l) => l.code === language) ? language : defaultLanguage(site);
-  return localeFor(site, code);
 }
 
 function siteProps({ content, base }: MailContext, locale: Locale) {
@@ -44,7 +37,7 @@ export async function confirmationMail(
   cadence: Cadence,
   language: string | null = null,
 ): Promise<OutgoingMail> {
-  const props = siteProps(ctx, localeOfReader(ctx, language));
+  const props = siteProps(ctx, readerLocale(ctx.content.site, language));
   const rendered = await renderMail(
     createElement(ConfirmSubscription, { ...props, confirmUrl, cadence, expiresInDays: 7 }),
   );
@@ -67,7 +60,7 @@ export async function welcomeMail(
   language: string | null = null,
 ): Promise<OutgoingMail> {
   const latest = ctx.content.latest;
-  const locale = localeOfReader(ctx, language);
+  const locale = readerLocale(ctx.content.site, language);
   const props = siteProps(ctx, locale);
   // The latest briefing on the reader's language's page, under its title there (the original's if untranslated).
   const latestTitle = latest ? (latest.titles?.[locale.code] ?? latest.title) : "";

@@ -132,6 +132,12 @@ function fromOtherSite(c: Context<AppEnv>, form: boolean): string | null {
   return null;
 }
 
+/** The language of the path's prefix (/fr/subscribe: "fr"), or null under none. */
+function languageOfPath(c: Context<AppEnv>): string | null {
+  const locale = localeOfPath(c.get("content").site, c.req.path);
+  return locale.prefix ? locale.code : null;
+}
+
 /** The language a subscribe body asks for, if any (checked when the page's locale is chosen). */
 const formLanguage = (data: unknown) => (data as { language?: unknown } | null)?.language;
 
@@ -252,11 +258,7 @@ subscriptionRoutes.post("/subscribe", tooLarge, async (c) => {
       cadence: checked.req.cadence ?? "daily",
       topics: [...new Set(checked.req.tags ?? [])],
       // Without one, the language of the page it was sent to (/fr/subscribe: French).
-      language:
-        checked.language ??
-        (localeOfPath(c.get("content").site, c.req.path).prefix
-          ? localeOfPath(c.get("content").site, c.req.path).code
-          : null),
+      language: checked.language ?? languageOfPath(c),
       source: body.json ? "api" : "form",
       meta,
     }),

@@ -1,6 +1,6 @@
 // The subscription flows — subscribe, confirm, unsubscribe, preferences — on top of the store, the
 // signed links and the mail transport. Routes call these; nothing here knows about HTTP.
-import { languageProblem, localeFor } from "../i18n/locale.ts";
+import { readerLocale } from "../i18n/locale.ts";
 import { confirmationMail, type MailContext, welcomeMail } from "../mail/messages.ts";
 import { enqueueMail, type MailMessage } from "../mail/queue.ts";
 import { mailboxOf, sha256Hex } from "./address.ts";
@@ -47,9 +47,7 @@ export async function linkFor(
   const expires = purpose === "confirm" ? Math.floor(now(deps).getTime() / 1000) + CONFIRM_TTL_SECONDS : 0;
   const nonce = purpose === "confirm" ? subscriber.confirm_nonce : newNonce();
   const token = await signToken(deps.signingKey, { purpose, subscriberId: subscriber.id, nonce, expires });
-  const site = deps.mail.content.site;
-  const known = subscriber.language && !languageProblem(site, subscriber.language);
-  const prefix = known ? localeFor(site, subscriber.language as string).prefix : "";
+  const { prefix } = readerLocale(deps.mail.content.site, subscriber.language);
   return `${deps.mail.base}${prefix}/${purpose}/${token}`;
 }
 

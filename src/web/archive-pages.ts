@@ -4,11 +4,11 @@
 import { html, raw } from "hono/html";
 import type { Cadence } from "../cadences.ts";
 import type { IndexedBriefing } from "../content/schema.ts";
-import { defaultLanguage, type Locale, localeFor, localesOf } from "../i18n/locale.ts";
+import { type Locale, localesOf } from "../i18n/locale.ts";
 import { humanDate } from "../render/dates.ts";
 import { type Html, sitePage } from "./layout.ts";
 import { dateLine, outcomeItem, subscribeForm } from "./pages.ts";
-import type { Ctx } from "./subscription-pages.ts";
+import { type Ctx, localeOfCtx } from "./subscription-pages.ts";
 
 export interface EditionView {
   id: string;
@@ -16,8 +16,6 @@ export interface EditionView {
   to: string;
   items: IndexedBriefing[];
 }
-
-const localeOfCtx = (ctx: Ctx): Locale => ctx.locale ?? localeFor(ctx.content.site, defaultLanguage(ctx.content.site));
 
 /** How an edition is named on the archive pages: "Daily digest, 28 November 2026". */
 function editionName(cadence: string, to: string, locale: Locale): string {

@@ -15,7 +15,9 @@ export interface Ctx {
   locale?: Locale;
 }
 
-const localeOfCtx = (ctx: Ctx): Locale => ctx.locale ?? localeFor(ctx.content.site, defaultLanguage(ctx.content.site));
+/** The page's locale: the context's, else the site's default. */
+export const localeOfCtx = (ctx: Ctx): Locale =>
+  ctx.locale ?? localeFor(ctx.content.site, defaultLanguage(ctx.content.site));
 
 function personal(ctx: Ctx, title: string, main: Html): Html {
   const locale = localeOfCtx(ctx);
